@@ -1,0 +1,44 @@
+# Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install --disable-pip-version-check --progress-bar off
+STAMP := $(VENV)/.kerasnotes-installed
+BACKENDS_STAMP := $(VENV)/.kerasnotes-backends
+PYTEST_ARGS ?=
+
+.PHONY: install install-backends demo test test-backends bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) -e ".[test,plot]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# torch is pinned to the CPU build these machines carry; the extras then find
+# it installed and fetch nothing more.
+$(BACKENDS_STAMP): $(STAMP)
+	$(PIP) "torch==2.13.0"
+	$(PIP) -e ".[jax,torch]"
+	touch $(BACKENDS_STAMP)
+
+install-backends: $(BACKENDS_STAMP)
+
+demo: install
+	$(VENV)/bin/kerasnotes demo
+
+test: install
+	KERAS_BACKEND=tensorflow $(PY) -m pytest $(PYTEST_ARGS)
+
+# The same suite on the JAX and PyTorch backends; fails if either fails,
+# including pytest's "no tests collected" (exit status 5).
+test-backends: install-backends
+	KERAS_BACKEND=jax $(PY) -m pytest $(PYTEST_ARGS)
+	KERAS_BACKEND=torch $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/optimizers.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

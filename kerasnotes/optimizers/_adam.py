@@ -1,0 +1,107 @@
+"""The Adam update shared by AdamW and AMSGrad (private)."""
+
+import keras
+from keras import ops
+
+from kerasnotes._validation import check_learning_rate
+from kerasnotes._validation import check_optional_weight_decay
+from kerasnotes._validation import check_positive
+from kerasnotes._validation import check_unit_interval
+
+
+class AdamBase(keras.optimizers.Optimizer):
+    """Adam with an optional AMSGrad maximum; the base of AdamW and AMSGrad.
+
+    The update, with `t` the 1-based step (the notes, 000 "Adam"; Kingma & Ba
+    2015, Algorithm 1 in the efficient form of their section 2):
+
+    ```
+    m = m + (1 - beta_1) * (g - m)
+    v = v + (1 - beta_2) * (g^2 - v)
+    v_hat = max(v_hat, v)          # AMSGrad only; otherwise v_hat = v
+    alpha = learning_rate * sqrt(1 - beta_2^t) / (1 - beta_1^t)
+    theta = theta - alpha * m / (sqrt(v_hat) + epsilon)
+    ```
+
+    `epsilon` is the "epsilon hat" of that efficient form, as in Keras.
+    """
+
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad=False,
+        **kwargs,
+    ):
+        check_learning_rate(learning_rate)
+        check_unit_interval("beta_1", beta_1)
+        check_unit_interval("beta_2", beta_2)
+        check_positive("epsilon", epsilon)
+        check_optional_weight_decay(kwargs)
+        if not isinstance(amsgrad, bool):
+            raise ValueError(
+                "Argument `amsgrad` must be a bool. "
+                f"Received: amsgrad={amsgrad!r}"
+            )
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta_1 = float(beta_1)
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
+        self.amsgrad = amsgrad
+
+    def build(self, var_list):
+        if self.built:
+            return
+        super().build(var_list)
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            var_list, ["momentum", "velocity"]
+        )
+        if self.amsgrad:
+            self._velocity_hats = self.add_optimizer_variables(
+                var_list, "velocity_hat"
+            )
+
+    def update_step(self, gradient, variable, learning_rate):
+        dtype = variable.dtype
+        learning_rate = ops.cast(learning_rate, dtype)
+        gradient = ops.cast(gradient, dtype)
+        local_step = ops.cast(self.iterations + 1, dtype)
+        beta_1_power = ops.power(ops.cast(self.beta_1, dtype), local_step)
+        beta_2_power = ops.power(ops.cast(self.beta_2, dtype), local_step)
+        index = self._get_variable_index(variable)
+        m = self._momentums[index]
+        v = self._velocities[index]
+        alpha = learning_rate * ops.sqrt(1 - beta_2_power) / (1 - beta_1_power)
+        self.assign_add(
+            m, ops.multiply(ops.subtract(gradient, m), 1 - self.beta_1)
+        )
+        self.assign_add(
+            v,
+            ops.multiply(
+                ops.subtract(ops.square(gradient), v), 1 - self.beta_2
+            ),
+        )
+        if self.amsgrad:
+            v_hat = self._velocity_hats[index]
+            self.assign(v_hat, ops.maximum(v_hat, v))
+            v = v_hat
+        self.assign_sub(
+            variable,
+            ops.divide(
+                ops.multiply(m, alpha), ops.add(ops.sqrt(v), self.epsilon)
+            ),
+        )
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "beta_1": self.beta_1,
+                "beta_2": self.beta_2,
+                "epsilon": self.epsilon,
+                "amsgrad": self.amsgrad,
+            }
+        )
+        return config
