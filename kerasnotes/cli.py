@@ -31,11 +31,93 @@ def _demo(parser):
     return run
 
 
+def _add_tune_arguments(parser, *, demo=False):
+    from kerasnotes._tuning_choices import OVERSAMPLING_METHODS
+    from kerasnotes._tuning_choices import TUNERS
+
+    if not demo:
+        parser.add_argument("--csv", help="CSV file (default: scikit-learn's "
+                            "bundled breast-cancer data)")
+        parser.add_argument("--target", help="target column of the CSV")
+        parser.add_argument(
+            "--task",
+            choices=["auto", "binary", "multiclass", "regression"],
+            default="auto",
+        )
+        parser.add_argument("--dropna", action="store_true",
+                            help="drop rows with missing values")
+        parser.add_argument("--overwrite", action="store_true",
+                            help="start afresh instead of resuming in --out")
+    parser.add_argument("--tuner", choices=TUNERS, default="bayesian")
+    parser.add_argument("--max-trials", type=int, default=6 if demo else 10)
+    parser.add_argument("--epochs", type=int, default=20 if demo else 30,
+                        help="most epochs per trial")
+    parser.add_argument("--oversample", choices=OVERSAMPLING_METHODS,
+                        help="oversample the training part (classification)")
+    parser.add_argument("--out", default="kerasnotes-demo" if demo else "kerasnotes-tune",
+                        help="output folder")
+    parser.add_argument("--seed", type=int, default=0)
+
+
+def _tune_runner(demo):
+    def run(args):
+        from kerasnotes.tuning._command import DataError
+        from kerasnotes.tuning._command import run_tune
+
+        for name in ("max_trials", "epochs"):
+            if getattr(args, name) <= 0:
+                flag = "--" + name.replace("_", "-")
+                raise UsageError(f"{flag} must be > 0, got {getattr(args, name)}")
+        try:
+            run_tune(
+                None if demo else args.csv,
+                None if demo else args.target,
+                task="auto" if demo else args.task,
+                tuner=args.tuner,
+                max_trials=args.max_trials,
+                epochs=args.epochs,
+                oversample=args.oversample,
+                out=args.out,
+                seed=args.seed,
+                dropna=False if demo else args.dropna,
+                overwrite=True if demo else args.overwrite,
+            )
+        except DataError as error:
+            raise UsageError(str(error)) from None
+        except ValueError as error:
+            raise UsageError(str(error).splitlines()[0]) from None
+        return 0
+
+    return run
+
+
+def _tune(parser):
+    _add_tune_arguments(parser)
+    return _tune_runner(demo=False)
+
+
+def _demo_search(parser):
+    _add_tune_arguments(parser, demo=True)
+    return _tune_runner(demo=True)
+
+
 COMMANDS = {
     "demo": (
+        _demo_search,
+        "`kerasnotes tune` on scikit-learn's breast-cancer data with a small "
+        "budget (6 trials): the best model, its hyperparameters, report.md and "
+        "pictures in --out",
+    ),
+    "tune": (
+        _tune,
+        "search a model for a CSV (or the built-in data) with KerasTuner over "
+        "this package's components; writes the best model, its "
+        "hyperparameters, report.md and pictures to --out",
+    ),
+    "compare-optimizers": (
         _demo,
-        "train a small model on scikit-learn's breast-cancer data with this "
-        "package's optimizers and print test metrics",
+        "train one small model per optimizer (NAG, AdamW, AMSGrad) on the "
+        "breast-cancer data and print test metrics",
     ),
 }
 

@@ -1,0 +1,280 @@
+"""HyperMLP: a KerasTuner HyperModel over this package's components."""
+
+import numbers
+
+import keras
+import keras_tuner
+import numpy as np
+
+from kerasnotes._validation import check_one_of
+from kerasnotes._validation import check_positive_int
+from kerasnotes.tuning import _space
+
+_CATEGORICAL = {
+    "activation": lambda: tuple(_space.ACTIVATIONS),
+    "optimizer": lambda: tuple(_space.OPTIMIZERS),
+    "schedule": lambda: tuple(_space.SCHEDULES),
+    "regularizer": lambda: tuple(_space.REGULARIZERS),
+    "units": lambda: _space.UNITS,
+    "batch_size": lambda: _space.BATCH_SIZES,
+}
+_RANGES = {
+    "depth": _space.DEPTH,
+    "learning_rate": _space.LEARNING_RATE,
+    "dropout": _space.DROPOUT,
+    "regularization_strength": _space.REGULARIZATION_STRENGTH,
+}
+
+
+class DivergedError(keras_tuner.errors.FailedTrialError):
+    """A trial whose loss became NaN or infinite."""
+
+
+def check_finite(history):
+    """Raises `DivergedError` (a failed trial) when the loss went NaN/inf."""
+    if not isinstance(history, keras.callbacks.History):
+        return
+    losses = np.asarray(history.history.get("loss", []), dtype="float64")
+    if losses.size and not np.isfinite(losses).all():
+        raise DivergedError(
+            f"training diverged: loss {losses[-1]} after {losses.size} epochs"
+        )
+
+
+class HyperMLP(keras_tuner.HyperModel):
+    """A multilayer perceptron for tabular data, as a KerasTuner HyperModel.
+
+    The search space (notes 003 and 004 on hyperparameter search; every table
+    lives in `kerasnotes/tuning/_space.py`, one line per choice):
+
+    ```
+    depth          int in [1, 4]
+    units          16, 32, 64, 128, 256, 512      (powers of two, all layers)
+    activation     relu, leaky_relu, elu, selu, swish, ...  each with its
+                   initializer (He for the ReLU family, LeCun normal + AlphaDropout
+                   for SELU)
+    dropout        [0, 0.5] in steps of 0.1
+    regularizer    none, l1, l2, elastic_net; strength log-uniform [1e-6, 1e-2]
+    optimizer      nag, adamw, amsgrad, adam, rmsprop
+    learning_rate  log-uniform [1e-4, 1e-1]
+    schedule       constant, cosine, warmup_cosine, ...
+    batch_size     16, 32, 64, 128, 256
+    loss           from the task (binary/multiclass cross-entropy; mse or
+                   huber for regression, ...)
+    ```
+
+    Any choice can be fixed or narrowed: a single value fixes it, a sequence
+    restricts a categorical choice, a `(low, high)` pair narrows a range::
+
+        HyperMLP("binary", activation="selu", optimizer=("adamw", "nag"),
+                 depth=(2, 3), learning_rate=(1e-3, 1e-2))
+
+    Trials are ranked by a validation metric that does not depend on the loss
+    or the regularizer: cross-entropy (`val_xent`) for classification, RMSE
+    (`val_rmse`) for regression. `fit` adds early stopping and stops a trial
+    whose loss turns NaN, reporting it to KerasTuner as failed.
+
+    Args:
+        task: `"binary"`, `"multiclass"` or `"regression"`.
+        num_classes: Number of classes for `"multiclass"`.
+        input_dim: Number of input features. `search()` sets it from the data.
+        train_size: Number of training rows, used to turn epochs into schedule
+            steps. `search()` sets it from the data.
+        epochs: Most epochs per trial. Defaults to `30`.
+        patience: Early-stopping patience in epochs. Defaults to `5`.
+        discrete: Declare every range with a step (log-steps of 10 for the
+            learning rate and strength), as grid search needs. Defaults to
+            `False`.
+        **choices: Fixed values or narrowed choices, by name: `depth`,
+            `units`, `activation`, `dropout`, `regularizer`,
+            `regularization_strength`, `optimizer`, `learning_rate`,
+            `schedule`, `batch_size`, `loss`.
+
+    References:
+        - [Bergstra & Bengio, "Random Search for Hyper-Parameter
+          Optimization", JMLR 2012](https://jmlr.org/papers/v13/bergstra12a.html)
+        - [Li et al., "Hyperband", JMLR 2018](https://arxiv.org/abs/1603.06560)
+        - Notes 004, "Hyperparameter tuning" and "hyperparameter priorities".
+    """
+
+    def __init__(
+        self,
+        task="binary",
+        num_classes=None,
+        *,
+        input_dim=None,
+        train_size=None,
+        epochs=30,
+        patience=5,
+        discrete=False,
+        **choices,
+    ):
+        super().__init__(name="hyper_mlp", tunable=True)
+        check_one_of("task", task, _space.TASKS)
+        if task == "multiclass":
+            if num_classes is None or check_positive_int(
+                "num_classes", num_classes
+            ) < 3:
+                raise ValueError(
+                    "Argument `num_classes` must be an integer >= 3 for the "
+                    f"multiclass task. Received: num_classes={num_classes!r}"
+                )
+        self.task = task
+        self.num_classes = num_classes
+        self.input_dim = (
+            None if input_dim is None else check_positive_int("input_dim", input_dim)
+        )
+        self.train_size = (
+            None
+            if train_size is None
+            else check_positive_int("train_size", train_size)
+        )
+        self.epochs = check_positive_int("epochs", epochs)
+        self.patience = check_positive_int("patience", patience)
+        self.discrete = bool(discrete)
+        self.choices = {}
+        for name, value in choices.items():
+            self.choices[name] = self._check_choice(name, value)
+
+    def _options(self, name):
+        if name == "loss":
+            return tuple(_space.LOSSES[self.task])
+        return _CATEGORICAL[name]()
+
+    def _check_choice(self, name, value):
+        if name in _RANGES:
+            low, high = _RANGES[name]
+            values = value if isinstance(value, (tuple, list)) else (value,)
+            if len(values) not in (1, 2) or not all(
+                isinstance(v, numbers.Real) and low <= v <= high for v in values
+            ):
+                raise ValueError(
+                    f"Argument `{name}` must be a number or a (low, high) pair "
+                    f"within [{low}, {high}]. Received: {name}={value!r}"
+                )
+            return tuple(sorted(values))
+        if name in _CATEGORICAL or name == "loss":
+            options = self._options(name)
+            values = (
+                tuple(value) if isinstance(value, (tuple, list)) else (value,)
+            )
+            unknown = [v for v in values if v not in options]
+            if unknown or not values:
+                raise ValueError(
+                    f"Argument `{name}` must be one or more of {options}. "
+                    f"Received: {name}={value!r}"
+                )
+            return values
+        raise ValueError(
+            f"Unknown choice `{name}`. Choices: "
+            f"{sorted(list(_RANGES) + list(_CATEGORICAL) + ['loss'])}. "
+            f"Received: {name}={value!r}"
+        )
+
+    def _categorical(self, hp, name):
+        values = self.choices.get(name, self._options(name))
+        if len(values) == 1:
+            return hp.Fixed(name, values[0])
+        return hp.Choice(name, list(values))
+
+    def _range(self, hp, name, *, log=False, step=None):
+        low, high = self.choices.get(name, _RANGES[name])
+        if low == high:
+            return hp.Fixed(name, low)
+        if name == "depth":
+            return hp.Int(name, int(low), int(high))
+        if self.discrete:
+            step = 10 if log else (step or (high - low) / 5)
+        return hp.Float(
+            name, low, high, step=step, sampling="log" if log else "linear"
+        )
+
+    def declare_hyperparameters(self, hp):
+        """Declares the whole space, so every tuner sees it up front."""
+        self._declare(hp)
+
+    def _declare(self, hp):
+        return {
+            "depth": self._range(hp, "depth"),
+            "units": self._categorical(hp, "units"),
+            "activation": self._categorical(hp, "activation"),
+            "dropout": self._range(hp, "dropout", step=0.1),
+            "regularizer": self._categorical(hp, "regularizer"),
+            "regularization_strength": self._range(
+                hp, "regularization_strength", log=True
+            ),
+            "optimizer": self._categorical(hp, "optimizer"),
+            "learning_rate": self._range(hp, "learning_rate", log=True),
+            "schedule": self._categorical(hp, "schedule"),
+            "batch_size": self._categorical(hp, "batch_size"),
+            "loss": self._categorical(hp, "loss"),
+        }
+
+    def build(self, hp):
+        if self.input_dim is None:
+            raise ValueError(
+                "HyperMLP needs `input_dim` (search() sets it from the data)."
+            )
+        v = self._declare(hp)
+        activation = _space.ACTIVATIONS[v["activation"]]
+        regularizer = _space.REGULARIZERS[v["regularizer"]]
+        layers = [keras.Input((self.input_dim,))]
+        for _ in range(v["depth"]):
+            layers += activation.layers(
+                v["units"],
+                activation.initializer(),
+                regularizer(v["regularization_strength"]),
+            )
+            if v["dropout"] > 0:
+                layers.append(activation.dropout(v["dropout"]))
+        output, metrics = _space.output_layer(self.task, self.num_classes)
+        model = keras.Sequential(layers + [output])
+        steps = _space.total_steps(
+            self.train_size or 1024, v["batch_size"], self.epochs
+        )
+        learning_rate = _space.SCHEDULES[v["schedule"]](v["learning_rate"], steps)
+        model.compile(
+            optimizer=_space.OPTIMIZERS[v["optimizer"]](learning_rate),
+            loss=_space.LOSSES[self.task][v["loss"]](),
+            metrics=metrics,
+        )
+        return model
+
+    def fit(self, hp, model, *args, callbacks=None, **kwargs):
+        """Trains with the trial's batch size, early stopping and a NaN stop."""
+        kwargs.setdefault("epochs", self.epochs)
+        kwargs["batch_size"] = hp.get("batch_size")
+        callbacks = list(callbacks or [])
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor=_space.objective_name(self.task),
+                patience=self.patience,
+            )
+        )
+        callbacks.append(keras.callbacks.TerminateOnNaN())
+        history = model.fit(*args, callbacks=callbacks, **kwargs)
+        check_finite(history)
+        return history
+
+    @property
+    def objective(self):
+        return keras_tuner.Objective(_space.objective_name(self.task), "min")
+
+    def steps_for(self, batch_size):
+        """Optimizer steps of a full trial at `batch_size`."""
+        return _space.total_steps(self.train_size or 1024, batch_size, self.epochs)
+
+
+def infer_task(y):
+    """binary / multiclass / regression from the targets."""
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] > 1:
+        return "multiclass"
+    y = y.ravel()
+    if y.dtype.kind in "OUSb":
+        return "binary" if len(np.unique(y)) == 2 else "multiclass"
+    values = np.unique(y)
+    integral = y.dtype.kind in "iu" or bool(np.all(np.equal(np.mod(values, 1), 0)))
+    if integral and len(values) <= 20:
+        return "binary" if len(values) == 2 else "multiclass"
+    return "regression"

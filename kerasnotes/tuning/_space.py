@@ -1,0 +1,134 @@
+"""The choices HyperMLP searches over: adding a choice is one line.
+
+Each table maps a name (the value KerasTuner records) to a small factory.
+The notes' advice (004, "hyperparameter priorities", "powers of two for
+sizes"; 003 and 004 on initialization) shapes the defaults: each activation
+comes with the initializer that keeps its activations' variance stable, SELU
+with LeCun normal and AlphaDropout (Klambauer et al. 2017).
+"""
+
+import dataclasses
+import math
+
+import keras
+
+from kerasnotes import optimizers
+
+
+def _dense(activation):
+    """Dense followed by `activation` (a name or a layer factory)."""
+
+    def layers(units, initializer, regularizer):
+        dense = keras.layers.Dense(
+            units,
+            activation=activation if isinstance(activation, str) else None,
+            kernel_initializer=initializer,
+            kernel_regularizer=regularizer,
+        )
+        if isinstance(activation, str):
+            return [dense]
+        return [dense, activation()]
+
+    return layers
+
+
+@dataclasses.dataclass(frozen=True)
+class Activation:
+    """How one hidden block is built for an activation choice."""
+
+    layers: object  # (units, initializer, regularizer) -> list of layers
+    initializer: object  # () -> keras initializer
+    dropout: object = keras.layers.Dropout  # (rate) -> dropout layer
+
+
+# name -> Activation(block, initializer[, dropout])
+ACTIVATIONS = {
+    "relu": Activation(_dense("relu"), keras.initializers.HeNormal),
+    "leaky_relu": Activation(
+        _dense(lambda: keras.layers.LeakyReLU(negative_slope=0.01)),
+        keras.initializers.HeNormal,
+    ),
+    "elu": Activation(_dense("elu"), keras.initializers.HeNormal),
+    "selu": Activation(
+        _dense("selu"), keras.initializers.LecunNormal, keras.layers.AlphaDropout
+    ),
+    "swish": Activation(_dense("swish"), keras.initializers.HeNormal),
+}
+
+# name -> (learning_rate or schedule) -> optimizer
+OPTIMIZERS = {
+    "nag": lambda lr: optimizers.NAG(lr, momentum=0.9),
+    "adamw": lambda lr: optimizers.AdamW(lr, weight_decay=1e-4),
+    "amsgrad": lambda lr: optimizers.AMSGrad(lr),
+    "adam": lambda lr: keras.optimizers.Adam(lr),
+    "rmsprop": lambda lr: keras.optimizers.RMSprop(lr),
+}
+
+# name -> (peak learning rate, total optimizer steps) -> float or schedule
+SCHEDULES = {
+    "constant": lambda lr, steps: lr,
+    "cosine": lambda lr, steps: keras.optimizers.schedules.CosineDecay(lr, steps),
+    "warmup_cosine": lambda lr, steps: keras.optimizers.schedules.CosineDecay(
+        0.0, steps, warmup_target=lr, warmup_steps=max(1, steps // 10)
+    ),
+}
+
+# name -> strength -> regularizer (or None)
+REGULARIZERS = {
+    "none": lambda strength: None,
+    "l1": lambda strength: keras.regularizers.L1(strength),
+    "l2": lambda strength: keras.regularizers.L2(strength),
+    "elastic_net": lambda strength: keras.regularizers.L1L2(strength, strength),
+}
+
+# task -> loss name -> () -> loss
+LOSSES = {
+    "binary": {"binary_crossentropy": keras.losses.BinaryCrossentropy},
+    "multiclass": {
+        "sparse_categorical_crossentropy": (
+            keras.losses.SparseCategoricalCrossentropy
+        )
+    },
+    "regression": {
+        "mse": keras.losses.MeanSquaredError,
+        "huber": keras.losses.Huber,
+    },
+}
+
+TASKS = tuple(LOSSES)
+
+# Powers of two (notes 004): hidden sizes and batch sizes.
+UNITS = tuple(2**k for k in range(4, 10))  # 16 .. 512
+BATCH_SIZES = tuple(2**k for k in range(4, 9))  # 16 .. 256
+DEPTH = (1, 4)
+LEARNING_RATE = (1e-4, 1e-1)
+DROPOUT = (0.0, 0.5)
+REGULARIZATION_STRENGTH = (1e-6, 1e-2)
+
+
+def output_layer(task, num_classes):
+    """The output layer and the metrics the search compares on."""
+    if task == "binary":
+        return keras.layers.Dense(1, activation="sigmoid"), [
+            keras.metrics.BinaryCrossentropy(name="xent"),
+            keras.metrics.BinaryAccuracy(name="accuracy"),
+        ]
+    if task == "multiclass":
+        return keras.layers.Dense(num_classes, activation="softmax"), [
+            keras.metrics.SparseCategoricalCrossentropy(name="xent"),
+            keras.metrics.SparseCategoricalAccuracy(name="accuracy"),
+        ]
+    return keras.layers.Dense(1), [
+        keras.metrics.RootMeanSquaredError(name="rmse"),
+        keras.metrics.MeanAbsoluteError(name="mae"),
+    ]
+
+
+def objective_name(task):
+    """The validation metric trials are ranked by; the same for every loss
+    and regularizer, unlike `val_loss`."""
+    return "val_rmse" if task == "regression" else "val_xent"
+
+
+def total_steps(train_size, batch_size, epochs):
+    return max(1, math.ceil(train_size / batch_size) * epochs)
