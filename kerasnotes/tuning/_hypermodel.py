@@ -178,7 +178,8 @@ class HyperMLP(keras_tuner.HyperModel):
         return hp.Choice(name, list(values))
 
     def _range(self, hp, name, *, log=False, step=None):
-        low, high = self.choices.get(name, _RANGES[name])
+        values = self.choices.get(name, _RANGES[name])
+        low, high = values[0], values[-1]
         if low == high:
             return hp.Fixed(name, low)
         if name == "depth":

@@ -69,7 +69,10 @@ SCHEDULES = {
     "constant": lambda lr, steps: lr,
     "cosine": lambda lr, steps: keras.optimizers.schedules.CosineDecay(lr, steps),
     "warmup_cosine": lambda lr, steps: keras.optimizers.schedules.CosineDecay(
-        0.0, steps, warmup_target=lr, warmup_steps=max(1, steps // 10)
+        0.0,
+        max(1, steps - max(1, steps // 10)),
+        warmup_target=lr,
+        warmup_steps=max(1, steps // 10),
     ),
 }
 

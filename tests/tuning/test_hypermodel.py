@@ -1,0 +1,184 @@
+import keras
+import keras_tuner
+import numpy as np
+import pytest
+
+from kerasnotes import optimizers
+from kerasnotes.tuning import HyperMLP
+from kerasnotes.tuning import _space
+from kerasnotes.tuning._hypermodel import check_finite
+from kerasnotes.tuning._hypermodel import DivergedError
+from kerasnotes.tuning._hypermodel import infer_task
+
+
+def _space_of(hypermodel):
+    hp = keras_tuner.HyperParameters()
+    hypermodel.declare_hyperparameters(hp)
+    return {p.name: p for p in hp.space}
+
+
+def _build(hypermodel, **values):
+    hp = keras_tuner.HyperParameters()
+    for name, value in values.items():
+        hp.Fixed(name, value)
+    return hypermodel.build(hp), hp
+
+
+def test_default_space_covers_the_issue():
+    space = _space_of(HyperMLP("binary", input_dim=5))
+    assert (space["depth"].min_value, space["depth"].max_value) == (1, 4)
+    assert tuple(space["units"].values) == (16, 32, 64, 128, 256, 512)
+    assert tuple(space["batch_size"].values) == (16, 32, 64, 128, 256)
+    assert {"relu", "leaky_relu", "elu", "selu", "swish"} <= set(
+        space["activation"].values
+    )
+    assert {"nag", "adamw", "amsgrad", "adam", "rmsprop"} == set(
+        space["optimizer"].values
+    )
+    assert {"none", "l1", "l2", "elastic_net"} == set(space["regularizer"].values)
+    assert {"constant", "cosine", "warmup_cosine"} <= set(space["schedule"].values)
+    lr = space["learning_rate"]
+    assert (lr.min_value, lr.max_value, lr.sampling) == (1e-4, 1e-1, "log")
+
+
+def test_fix_and_narrow_choices():
+    hypermodel = HyperMLP(
+        "regression",
+        input_dim=3,
+        activation="selu",
+        optimizer=("adamw", "nag"),
+        depth=(2, 3),
+        learning_rate=1e-2,
+        loss="huber",
+    )
+    space = _space_of(hypermodel)
+    assert isinstance(space["activation"], keras_tuner.engine.hyperparameters.Fixed)
+    assert space["activation"].value == "selu"
+    assert set(space["optimizer"].values) == {"adamw", "nag"}
+    assert (space["depth"].min_value, space["depth"].max_value) == (2, 3)
+    assert space["learning_rate"].value == 1e-2
+    assert space["loss"].value == "huber"
+
+
+def test_selu_block_uses_lecun_normal_and_alpha_dropout():
+    model, _ = _build(
+        HyperMLP("binary", input_dim=4),
+        activation="selu",
+        depth=2,
+        dropout=0.2,
+        units=16,
+    )
+    dense = [l for l in model.layers if isinstance(l, keras.layers.Dense)]
+    assert isinstance(dense[0].kernel_initializer, keras.initializers.LecunNormal)
+    assert sum(isinstance(l, keras.layers.AlphaDropout) for l in model.layers) == 2
+    assert not any(type(l) is keras.layers.Dropout for l in model.layers)
+
+
+def test_relu_block_uses_he_normal_and_regularizer():
+    model, _ = _build(
+        HyperMLP("binary", input_dim=4),
+        activation="relu",
+        depth=3,
+        regularizer="l2",
+        regularization_strength=1e-3,
+        dropout=0.0,
+    )
+    dense = [l for l in model.layers if isinstance(l, keras.layers.Dense)]
+    assert len(dense) == 4  # three hidden + output
+    assert isinstance(dense[0].kernel_initializer, keras.initializers.HeNormal)
+    assert isinstance(dense[0].kernel_regularizer, keras.regularizers.L2)
+    assert dense[0].kernel_regularizer.l2 == pytest.approx(1e-3)
+
+
+@pytest.mark.parametrize(
+    "name, cls",
+    [
+        ("nag", optimizers.NAG),
+        ("adamw", optimizers.AdamW),
+        ("amsgrad", optimizers.AMSGrad),
+        ("adam", keras.optimizers.Adam),
+        ("rmsprop", keras.optimizers.RMSprop),
+    ],
+)
+def test_optimizer_choices(name, cls):
+    model, _ = _build(HyperMLP("binary", input_dim=4), optimizer=name)
+    assert type(model.optimizer) is cls
+
+
+@pytest.mark.parametrize("schedule", sorted(_space.SCHEDULES))
+def test_schedule_choices_peak_at_the_learning_rate(schedule):
+    hypermodel = HyperMLP("binary", input_dim=4, train_size=320, epochs=10)
+    model, _ = _build(
+        hypermodel, schedule=schedule, learning_rate=0.01, batch_size=32
+    )
+    lr = model.optimizer._learning_rate
+    steps = 100  # 320 / 32 * 10
+    if schedule == "constant":
+        assert float(keras.ops.convert_to_numpy(lr)) == pytest.approx(0.01)
+        return
+    values = np.array(
+        [float(keras.ops.convert_to_numpy(lr(s))) for s in range(steps + 1)]
+    )
+    assert values.max() == pytest.approx(0.01, rel=1e-5)
+    assert values[-1] == pytest.approx(0.0, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    "task, loss, output_units",
+    [
+        ("binary", "binary_crossentropy", 1),
+        ("multiclass", "sparse_categorical_crossentropy", 4),
+        ("regression", "mse", 1),
+        ("regression", "huber", 1),
+    ],
+)
+def test_loss_and_output_follow_the_task(task, loss, output_units):
+    hypermodel = HyperMLP(task, num_classes=4 if task == "multiclass" else None, input_dim=3)
+    model, _ = _build(hypermodel, loss=loss)
+    assert model.output_shape == (None, output_units)
+    assert model.loss.name == loss.replace("mse", "mean_squared_error").replace(
+        "huber", "huber_loss"
+    )
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(task="ranking"), "task"),
+        (dict(task="multiclass", num_classes=2), "num_classes"),
+        (dict(activation="gelu"), "activation"),
+        (dict(units=(16, 100)), "units"),
+        (dict(depth=(1, 9)), "depth"),
+        (dict(learning_rate=(1e-6, 1e-2)), "learning_rate"),
+        (dict(epochs=0), "epochs"),
+        (dict(loss="hinge"), "loss"),
+        (dict(colour="red"), "colour"),
+    ],
+)
+def test_bad_arguments(kwargs, name):
+    with pytest.raises(ValueError, match=f"`{name}`"):
+        HyperMLP(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "y, task",
+    [
+        (np.array([0, 1, 1, 0]), "binary"),
+        (np.array(["a", "b", "c", "a"]), "multiclass"),
+        (np.eye(3)[[0, 1, 2, 1]], "multiclass"),
+        (np.linspace(0, 1, 50), "regression"),
+        (np.arange(100) % 7, "multiclass"),
+    ],
+)
+def test_infer_task(y, task):
+    assert infer_task(y) == task
+
+
+def test_diverged_history_is_a_failed_trial():
+    history = keras.callbacks.History()
+    history.history = {"loss": [1.0, float("nan")]}
+    with pytest.raises(DivergedError):
+        check_finite(history)
+    assert issubclass(DivergedError, keras_tuner.errors.FailedTrialError)
+    history.history = {"loss": [1.0, 0.5]}
+    check_finite(history)
