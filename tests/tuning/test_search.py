@@ -130,7 +130,7 @@ SEARCH_SCRIPT = textwrap.dedent(
 
 def _log(directory):
     path = directory / "p" / TRIAL_LOG
-    return path.read_text().split("\n") if path.exists() else []
+    return path.read_text().splitlines() if path.exists() else []
 
 
 def test_interrupted_search_resumes_without_redoing_trials(tmp_path):
