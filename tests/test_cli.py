@@ -13,7 +13,8 @@ def test_help_lists_subcommands():
         text=True,
     )
     assert done.returncode == 0
-    assert "demo" in done.stdout
+    for command in ["demo", "tune", "compare-optimizers"]:
+        assert command in done.stdout
 
 
 def test_no_subcommand_prints_help_and_exits_2(capsys):
@@ -21,8 +22,8 @@ def test_no_subcommand_prints_help_and_exits_2(capsys):
     assert "demo" in capsys.readouterr().out
 
 
-def test_demo_trains_and_reports_test_metrics(capsys):
-    assert cli.main(["demo", "--epochs", "4"]) == 0
+def test_compare_optimizers_trains_and_reports_test_metrics(capsys):
+    assert cli.main(["compare-optimizers", "--epochs", "4"]) == 0
     out = capsys.readouterr().out
     rows = [line.split() for line in out.splitlines()]
     table = {row[0]: row for row in rows if row and row[0] in {"NAG", "AdamW", "AMSGrad"}}
@@ -35,9 +36,12 @@ def test_demo_trains_and_reports_test_metrics(capsys):
 
 
 def test_bad_argument_is_one_line_exit_2(capsys):
-    assert cli.main(["demo", "--epochs", "0"]) == 2
+    assert cli.main(["compare-optimizers", "--epochs", "0"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err == "kerasnotes demo: error: --epochs must be > 0, got 0"
+    assert err == "kerasnotes compare-optimizers: error: --epochs must be > 0, got 0"
+    assert cli.main(["demo", "--max-trials", "0"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "kerasnotes demo: error: --max-trials must be > 0, got 0"
 
 
 def test_unknown_subcommand_is_argparse_error():

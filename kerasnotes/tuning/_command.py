@@ -170,7 +170,10 @@ def _export(result, mean, std):
     """The best model behind a Normalization layer: it takes raw features."""
     import keras
 
-    best = result.best_model
+    # A copy without the search's compile state: the file holds the network
+    # and its weights; compile it to train further.
+    best = keras.models.clone_model(result.best_model)
+    best.set_weights(result.best_model.get_weights())
     inputs = keras.Input((len(mean),), name="features")
     scaled = keras.layers.Normalization(
         mean=mean, variance=np.square(std), name="standardize"

@@ -1,0 +1,156 @@
+"""`kerasnotes tune` / `kerasnotes demo`: outputs and one-line errors."""
+
+import json
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+
+from kerasnotes import cli
+from tests.tuning._support import ROOT
+
+FAST = ["--max-trials", "2", "--epochs", "3", "--tuner", "random"]
+
+
+def _csv(path, n=150, seed=0, task="binary"):
+    rng = np.random.default_rng(seed)
+    a, b = rng.normal(size=n), rng.normal(size=n)
+    colour = rng.choice(["red", "green", "blue"], size=n)
+    frame = pd.DataFrame({"a": a, "b": b, "colour": colour})
+    if task == "binary":
+        frame["label"] = np.where(a + (colour == "red") > 0.3, "yes", "no")
+    else:
+        frame["label"] = 2.0 * a - b + (colour == "blue") + 0.1 * rng.normal(size=n)
+    frame.to_csv(path, index=False)
+    return frame
+
+
+def test_tune_on_a_csv_writes_model_hyperparameters_report_and_pictures(tmp_path, capsys):
+    frame = _csv(tmp_path / "data.csv")
+    out = tmp_path / "out"
+    code = cli.main(
+        ["tune", "--csv", str(tmp_path / "data.csv"), "--target", "label",
+         "--out", str(out), *FAST]
+    )
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "trial 1/2" in printed and "trial 2/2" in printed and "best" in printed
+    for name in [
+        "best_model.keras",
+        "best_hyperparameters.json",
+        "report.md",
+        "learning_curves.png",
+        "learning_rate.png",
+        "objective_vs_learning_rate.png",
+    ]:
+        assert (out / name).stat().st_size > 0, name
+    info = json.loads((out / "best_hyperparameters.json").read_text())
+    assert info["task"] == "binary"
+    assert info["classes"] == ["no", "yes"]
+    assert info["feature_columns"] == [
+        "a", "b", "colour_blue", "colour_green", "colour_red"
+    ]
+    report = (out / "report.md").read_text()
+    for word in ["precision", "recall", "f1", "roc_auc", "Confusion matrix"]:
+        assert word in report
+    # The saved model takes the raw (one-hot encoded) features: it starts by
+    # standardizing them with the training part's statistics.
+    model = keras.saving.load_model(out / "best_model.keras", safe_mode=True)
+    standardize = model.get_layer("standardize")
+    encoded = pd.get_dummies(frame.drop(columns="label"), dtype="float32")
+    mean = keras.ops.convert_to_numpy(standardize.mean).ravel()
+    np.testing.assert_allclose(mean, encoded.mean().to_numpy(), atol=0.35)
+    probabilities = model.predict(encoded.to_numpy("float32"), verbose=0)
+    assert probabilities.shape == (len(frame), 1)
+    assert ((probabilities >= 0) & (probabilities <= 1)).all()
+
+
+def test_tune_regression_reports_rmse_mae_r2(tmp_path, capsys):
+    _csv(tmp_path / "r.csv", task="regression")
+    out = tmp_path / "out"
+    assert cli.main(
+        ["tune", "--csv", str(tmp_path / "r.csv"), "--target", "label",
+         "--out", str(out), *FAST]
+    ) == 0
+    info = json.loads((out / "best_hyperparameters.json").read_text())
+    assert info["task"] == "regression"
+    assert set(info["test_metrics"]) == {"rmse", "mae", "r2"}
+    assert "| rmse |" in (out / "report.md").read_text()
+
+
+def test_demo_runs_tune_on_the_builtin_data(tmp_path, capsys):
+    out = tmp_path / "demo"
+    assert cli.main(["demo", "--max-trials", "2", "--epochs", "3", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "breast cancer" in printed
+    info = json.loads((out / "best_hyperparameters.json").read_text())
+    assert info["test_metrics"]["roc_auc"] > 0.9
+
+
+def _error(args, capsys):
+    code = cli.main(args)
+    err = capsys.readouterr().err.strip()
+    return code, err
+
+
+@pytest.mark.parametrize(
+    "content, extra, message",
+    [
+        (None, [], "no such file"),
+        ("", [], "is empty"),
+        ("a,b,label\n", [], "no data rows"),
+        ("a,label\n1,x\n2,x\n3,x\n4,x\n5,x\n6,x\n", [], "single class"),
+        ("a,b,label\n1,2,x\n3,,y\n5,6,x\n", [], "missing values in columns b (1 rows)"),
+        ("a,label\n1,x\n", ["--target", "nope"], "column 'nope' is not in"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(content, extra, message, tmp_path, capsys):
+    path = tmp_path / "in.csv"
+    if content is not None:
+        path.write_text(content)
+    args = ["tune", "--csv", str(path), "--target", "label", *extra]
+    args += ["--out", str(tmp_path / "out"), *FAST]
+    code, err = _error(args, capsys)
+    assert code == 2
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("kerasnotes tune: error: ")
+    assert message in err
+
+
+def test_dropna_drops_rows_and_goes_on(tmp_path, capsys):
+    frame = _csv(tmp_path / "d.csv")
+    frame.loc[[3, 7], "a"] = np.nan
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    out = tmp_path / "out"
+    code, err = _error(["tune", "--csv", str(tmp_path / "d.csv"), "--target", "label",
+                        "--out", str(out), *FAST], capsys)
+    assert code == 2 and "--dropna" in err and "[3, 7]" in err
+    assert cli.main(["tune", "--csv", str(tmp_path / "d.csv"), "--target", "label",
+                     "--dropna", "--out", str(out), *FAST]) == 0
+    assert "dropped 2 rows" in capsys.readouterr().out
+
+
+def test_no_traceback_from_the_console(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "kerasnotes", "tune", "--csv",
+         str(tmp_path / "missing.csv"), "--target", "y"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"kerasnotes tune: error: no such file: {tmp_path / 'missing.csv'}"
+    )
+
+
+def test_help_lists_tune_options():
+    done = subprocess.run(
+        [sys.executable, "-m", "kerasnotes", "tune", "--help"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    for flag in ["--csv", "--target", "--task", "--tuner", "--max-trials",
+                 "--oversample", "--out", "--seed", "--dropna"]:
+        assert flag in done.stdout
