@@ -170,7 +170,9 @@ def cross_validate(
         )
     n_splits = _validation.check_positive_int("n_splits", n_splits)
     if n_splits < 2:
-        raise ValueError(f"Argument `n_splits` must be >= 2. Received: n_splits={n_splits}")
+        raise ValueError(
+            f"Argument `n_splits` must be >= 2. Received: n_splits={n_splits}"
+        )
     if oversample is not None:
         _validation.check_one_of("oversample", oversample, _oversample.METHODS)
     fit_kwargs = _check_dict("fit_kwargs", fit_kwargs)
@@ -186,7 +188,8 @@ def cross_validate(
         _validation.check_one_of("task", task, ("classification", "regression"))
     if not isinstance(from_logits, (bool, np.bool_)):
         raise ValueError(
-            f"Argument `from_logits` must be True or False. Received: from_logits={from_logits!r}"
+            "Argument `from_logits` must be True or False. "
+            f"Received: from_logits={from_logits!r}"
         )
 
     features, _ = _inputs.features_to_numpy(x)
@@ -234,13 +237,16 @@ def cross_validate(
             )
         kwargs = {"verbose": 0, **fit_kwargs}
         if isinstance(kwargs.get("class_weight"), str):
-            _validation.check_one_of("class_weight", kwargs["class_weight"], ("balanced",))
+            _validation.check_one_of(
+                "class_weight", kwargs["class_weight"], ("balanced",)
+            )
             kwargs["class_weight"] = _balanced_weights(y_train)
         model = build_model()
         if not isinstance(model, keras.Model) or not model.compiled:
+            state = " (not compiled)" if isinstance(model, keras.Model) else ""
             raise ValueError(
                 "`build_model()` must return a compiled Keras model. Received: "
-                f"{model!r}" + (" (not compiled)" if isinstance(model, keras.Model) else "")
+                f"{model!r}{state}"
             )
         history = model.fit(_model_input(x_train), y_train, **kwargs)
         histories.append(dict(history.history))
@@ -263,7 +269,9 @@ def _check_dict(name, value):
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ValueError(f"Argument `{name}` must be None or a dict. Received: {name}={value!r}")
+        raise ValueError(
+            f"Argument `{name}` must be None or a dict. Received: {name}={value!r}"
+        )
     return dict(value)
 
 

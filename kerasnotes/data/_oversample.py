@@ -78,14 +78,19 @@ def oversample(
     x_new = x_i + u * (x_nn - x_i),   u ~ Uniform[0, 1)
     ```
 
-    | `method` | imbalanced-learn sampler | what it changes |
-    |---|---|---|
-    | `"smote"` | `SMOTE` | `x_i` drawn uniformly from the class |
-    | `"borderline-smote"` | `BorderlineSMOTE(kind="borderline-1")` | `x_i` only among samples "in danger": at least half, not all, of their 10 nearest neighbours (any class) are of another class |
-    | `"svm-smote"` | `SVMSMOTE` | `x_i` among an SVM's support vectors; extrapolates away from safe ones |
-    | `"adasyn"` | `ADASYN(n_neighbors=k_neighbors)` | more samples from `x_i` with more neighbours of other classes |
-    | `"smote-nc"` | `SMOTENC` | categorical columns take the most frequent value among the neighbours |
-    | `"random"` | `RandomOverSampler` | duplicates drawn samples, no interpolation |
+    Methods (imbalanced-learn sampler, and how it picks `x_i`):
+
+    - `"smote"`: `SMOTE`; `x_i` drawn uniformly from the class.
+    - `"borderline-smote"`: `BorderlineSMOTE(kind="borderline-1")`; `x_i`
+      only among samples "in danger": at least half, not all, of their 10
+      nearest neighbours (any class) are of another class.
+    - `"svm-smote"`: `SVMSMOTE`; `x_i` among an SVM's minority support
+      vectors, extrapolating away from the safe ones.
+    - `"adasyn"`: `ADASYN(n_neighbors=k_neighbors)`; more samples from the
+      `x_i` with more neighbours of other classes.
+    - `"smote-nc"`: `SMOTENC`; as SMOTE, categorical columns take the most
+      frequent value among the neighbours.
+    - `"random"`: `RandomOverSampler`; copies of drawn samples.
 
     Args:
         x: Features, shape `(samples, features)`: a NumPy array, a pandas
@@ -191,9 +196,8 @@ def oversample(
             f"method={method!r} failed: {error} Use method='smote'."
         ) from error
     if method == "borderline-smote":
-        missing = [
-            c for c, n in targets.items() if n > 0 and c not in sampler.in_danger_indices
-        ]
+        danger = sampler.in_danger_indices
+        missing = [c for c, n in targets.items() if n > 0 and c not in danger]
         if missing:
             raise ValueError(
                 f"method='borderline-smote' found no sample of class(es) "
@@ -213,7 +217,9 @@ def _check_features(features, method, categorical_features):
     numeric_only = method not in ("smote-nc", "random")
     if _inputs.is_dataframe(features):
         numeric = _inputs.numeric_columns(features)
-        other = [features.columns[j] for j in range(features.shape[1]) if j not in numeric]
+        other = [
+            c for j, c in enumerate(features.columns) if j not in numeric
+        ]
         if other and numeric_only:
             raise ValueError(
                 f"Argument `x` has non-numeric columns {other}, which "

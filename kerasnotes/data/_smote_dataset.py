@@ -35,12 +35,18 @@ class SMOTEDataset(keras.utils.PyDataset):
     epoch `e` is drawn from `numpy.random.default_rng([seed, e])`, whatever
     `workers` or `use_multiprocessing` are.
 
-    | `method` | base samples `x_i` | per class, at construction |
-    |---|---|---|
-    | `"smote"` | uniform over the class | k-NN within the class |
-    | `"borderline-smote"` | uniform over the class's samples "in danger" (Borderline-SMOTE 1: at least half, not all, of the 10 nearest neighbours over all classes are of another class) | danger set and its k-NN within the class |
-    | `"adasyn"` | sample `i` used `g_i` times, `g_i` proportional to its share of other-class samples among its `k` nearest neighbours over all classes, rounded by largest remainder so that the `g_i` sum to the count asked for | the `g_i` and k-NN within the class |
-    | `"random"` | uniform over the class, copied (`u = 0`) | nothing |
+    Methods (base samples `x_i`; what is fixed at construction):
+
+    - `"smote"`: uniform over the class; the k-NN within the class.
+    - `"borderline-smote"`: uniform over the class's samples "in danger"
+      (Borderline-SMOTE 1: at least half, not all, of their 10 nearest
+      neighbours over all classes are of another class); the danger set and
+      its k-NN within the class.
+    - `"adasyn"`: sample `i` is used `g_i` times, `g_i` proportional to its
+      share of other-class samples among its `k` nearest neighbours over all
+      classes, rounded by largest remainder so that the `g_i` sum exactly to
+      the count asked for; the `g_i` and the k-NN within the class.
+    - `"random"`: uniform over the class, copied (`u = 0`); nothing.
 
     SVM-SMOTE and SMOTE-NC are not offered per epoch (their choices depend on
     an SVM fit and on categorical votes); use `oversample` for them.
@@ -122,7 +128,8 @@ class SMOTEDataset(keras.utils.PyDataset):
         self.k_neighbors = _validation.check_positive_int("k_neighbors", k_neighbors)
         if not isinstance(shuffle, (bool, np.bool_)):
             raise ValueError(
-                f"Argument `shuffle` must be True or False. Received: shuffle={shuffle!r}"
+                "Argument `shuffle` must be True or False. "
+                f"Received: shuffle={shuffle!r}"
             )
         self.shuffle = bool(shuffle)
         self.seed = _inputs.check_random_state("seed", seed)
@@ -256,7 +263,13 @@ class SMOTEDataset(keras.utils.PyDataset):
         """
         x_new = self._interpolate(np.arange(self._n_synthetic))
         y_new = self._synthetic_targets(np.arange(self._n_synthetic))
-        return x_new, y_new, self._base.copy(), self._neighbour.copy(), self._step.copy()
+        return (
+            x_new,
+            y_new,
+            self._base.copy(),
+            self._neighbour.copy(),
+            self._step.copy(),
+        )
 
     # ---------------------------------------------------------------- batches
 

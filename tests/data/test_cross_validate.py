@@ -30,9 +30,11 @@ class Recorder:
                 return super().predict(x, **kwargs)
 
         model = RecordingModel(self.make_layers())
+        # Tiny models: compiling them with XLA would cost more than training.
         model.compile(
             optimizer=keras.optimizers.SGD(self.learning_rate),
             loss=self.loss,
+            jit_compile=False,
             **self.compile_kwargs,
         )
         self.models.append(model)
@@ -175,7 +177,9 @@ def test_multiclass_string_labels_from_logits_match_numpy():
             "accuracy": np.mean(truth == predicted),
             "precision": prf[:, 0].mean(), "recall": prf[:, 1].mean(),
             "f1": prf[:, 2].mean(),
-            "roc_auc": np.mean([_auc((truth == c).astype(int), prob[:, c]) for c in range(3)]),
+            "roc_auc": np.mean(
+                [_auc((truth == c).astype(int), prob[:, c]) for c in range(3)]
+            ),
             "pr_auc": np.mean([_average_precision((truth == c).astype(int), prob[:, c])
                                for c in range(3)]),
         }

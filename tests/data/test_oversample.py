@@ -129,7 +129,9 @@ def test_smote_nc_keeps_categories():
     assert set(x_res["city"]) <= {"Oslo", "Lima"}
     assert np.bincount(y_res).tolist() == [60, 60]
     # positions work too
-    x_pos, _ = oversample(frame, y, "smote-nc", categorical_features=[2], random_state=0)
+    x_pos, _ = oversample(
+        frame, y, "smote-nc", categorical_features=[2], random_state=0
+    )
     pd.testing.assert_frame_equal(x_pos, x_res)
 
 

@@ -172,7 +172,8 @@ def test_random_method_copies_minority_rows():
 def test_labels_as_strings_one_hot_and_dataframe():
     x, y = _data()
     names = np.where(y == 1, "yes", "no")
-    ds = SMOTEDataset(pd.DataFrame(x, columns=list("abc")), names, seed=0, k_neighbors=3)
+    frame = pd.DataFrame(x, columns=list("abc"))
+    ds = SMOTEDataset(frame, names, seed=0, k_neighbors=3)
     assert ds.classes_.tolist() == ["no", "yes"]
     assert np.bincount(_epoch(ds)[1]).tolist() == [50, 50]
     one_hot = np.eye(2, dtype="float32")[y]
@@ -184,7 +185,11 @@ def test_labels_as_strings_one_hot_and_dataframe():
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{}, {"workers": 2}, {"workers": 2, "use_multiprocessing": True, "max_queue_size": 4}],
+    [
+        {},
+        {"workers": 2},
+        {"workers": 2, "use_multiprocessing": True, "max_queue_size": 4},
+    ],
     ids=["main-thread", "threads", "processes"],
 )
 def test_trains_in_model_fit(kwargs):
@@ -233,3 +238,17 @@ def test_bad_arguments():
         SMOTEDataset(far, y, method="adasyn", k_neighbors=3)
     with pytest.raises(IndexError):
         SMOTEDataset(x, y, k_neighbors=3)[100]
+
+
+def test_sampling_strategy_and_tensor_input():
+    x, y = _data(n_major=40, n_minor=8)
+    x = np.concatenate([x, x[-8:] + 5.0])
+    y = np.concatenate([y, np.full(8, 2, "int32")])
+    ds = SMOTEDataset(
+        keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(y),
+        sampling_strategy={1: 20, 2: 30}, k_neighbors=3, seed=0,
+    )
+    assert ds.n_synthetic_ == {1: 12, 2: 22}
+    x_epoch, y_epoch = _epoch(ds)
+    assert isinstance(x_epoch, np.ndarray) and x_epoch.dtype == np.float32
+    assert np.bincount(y_epoch).tolist() == [40, 20, 30]
