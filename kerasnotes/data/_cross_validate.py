@@ -220,10 +220,10 @@ def cross_validate(
         splitter = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
         splits = list(splitter.split(np.zeros(len(labels)), labels.codes))
     else:
-        targets = _inputs.features_to_numpy(y, "y")[0]
-        targets = np.asarray(targets, dtype="float32")
-        if len(targets) != len(features):
-            _inputs.check_same_length(features, targets)
+        if _inputs.is_tensor(y):
+            y = keras.ops.convert_to_numpy(y)
+        targets = np.asarray(y, dtype="float32")  # arrays, Series, DataFrames
+        _inputs.check_same_length(features, targets)
         splitter = KFold(n_splits, shuffle=True, random_state=random_state)
         splits = list(splitter.split(np.zeros(len(targets))))
 

@@ -216,11 +216,8 @@ class Labels:
         if array.dtype.kind == "f":
             if not np.all(np.isfinite(array)):
                 raise ValueError(f"Argument `{name}` holds NaN or infinite labels.")
-        if array.dtype.kind == "O":
-            try:
-                array = array.astype(str)
-            except (TypeError, ValueError):  # pragma: no cover
-                pass
+        if array.dtype.kind == "O":  # e.g. from pandas: find the real dtype
+            array = np.array(array.tolist())
         self.values = array
         self.classes, self.codes = np.unique(array, return_inverse=True)
         self.codes = self.codes.reshape(-1)

@@ -244,6 +244,9 @@ class SMOTEDataset(keras.utils.PyDataset):
             else:
                 step.append(rng.random(n_new, dtype=_rng_dtype(self._x.dtype)))
             code.append(np.full(n_new, self._class_code[label]))
+        if not base:  # the strategy asks for no synthetic sample
+            base = neighbour = code = [np.zeros(0, dtype=int)]
+            step = [np.zeros(0, dtype=self._x.dtype)]
         self._base = np.concatenate(base)
         self._neighbour = np.concatenate(neighbour)
         self._step = np.concatenate(step).astype(self._x.dtype, copy=False)

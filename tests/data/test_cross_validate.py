@@ -1,5 +1,6 @@
 import keras
 import numpy as np
+import pandas as pd
 import pytest
 
 from kerasnotes.data import cross_validate
@@ -193,8 +194,10 @@ def test_regression_uses_kfold_and_matches_numpy():
     target = (x @ np.array([1.0, -2.0]) + 0.3 * rng.normal(size=40)).astype("float32")
     w = np.array([0.8, -1.5])
     build = Recorder(_fixed_dense(1, w), "mse")
-    result = cross_validate(build, x, target, n_splits=4, random_state=0,
-                            fit_kwargs={"epochs": 1})
+    # A DataFrame and a Series work as well as arrays.
+    result = cross_validate(build, pd.DataFrame(x, columns=["a", "b"]),
+                            pd.Series(target, name="t"), n_splits=4,
+                            random_state=0, fit_kwargs={"epochs": 1})
     assert result.task == "regression"
     seen = np.sort(np.concatenate([val for _, val in result.indices]))
     assert seen.tolist() == list(range(40))

@@ -252,3 +252,12 @@ def test_sampling_strategy_and_tensor_input():
     x_epoch, y_epoch = _epoch(ds)
     assert isinstance(x_epoch, np.ndarray) and x_epoch.dtype == np.float32
     assert np.bincount(y_epoch).tolist() == [40, 20, 30]
+
+
+def test_strategy_asking_for_nothing_gives_the_originals():
+    x, y = _data()
+    ds = SMOTEDataset(x, y, sampling_strategy={1: 9}, batch_size=16, seed=0)
+    assert ds.n_synthetic_ == {}
+    x_epoch, _ = _epoch(ds)
+    original, is_original = _split_original(x_epoch, None, x)
+    assert is_original.all() and original.sum(axis=0).tolist() == [1] * len(x)
