@@ -9,17 +9,6 @@ from kerasnotes import _validation
 from kerasnotes.data import _inputs
 from kerasnotes.data import _oversample
 
-CLASSIFICATION_METRICS = (
-    "loss",
-    "accuracy",
-    "precision",
-    "recall",
-    "f1",
-    "roc_auc",
-    "pr_auc",
-)
-REGRESSION_METRICS = ("loss", "rmse", "mae", "r2")
-
 
 class CrossValidationResult:
     """What `cross_validate` returns.
@@ -340,15 +329,14 @@ def _classification_scores(codes, predictions, n_classes, from_logits):
         predicted = (probabilities[:, 1] >= 0.5).astype(int)
     scores = {"accuracy": float(metrics.accuracy_score(codes, predicted))}
     if n_classes == 2:
-        average, positive = "binary", probabilities[:, 1]
+        positive = probabilities[:, 1]
         scores["precision"] = metrics.precision_score(codes, predicted, zero_division=0)
         scores["recall"] = metrics.recall_score(codes, predicted, zero_division=0)
         scores["f1"] = metrics.f1_score(codes, predicted, zero_division=0)
         scores["roc_auc"] = metrics.roc_auc_score(codes, positive)
         scores["pr_auc"] = metrics.average_precision_score(codes, positive)
     else:
-        average = "macro"
-        kw = {"average": average, "zero_division": 0, "labels": np.arange(n_classes)}
+        kw = {"average": "macro", "zero_division": 0, "labels": np.arange(n_classes)}
         scores["precision"] = metrics.precision_score(codes, predicted, **kw)
         scores["recall"] = metrics.recall_score(codes, predicted, **kw)
         scores["f1"] = metrics.f1_score(codes, predicted, **kw)

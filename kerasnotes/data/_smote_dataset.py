@@ -161,7 +161,7 @@ class SMOTEDataset(keras.utils.PyDataset):
         if method != "random":
             _oversample.check_class_sizes(counts, targets, self.k_neighbors, method)
         self.n_synthetic_ = {c: int(n) for c, n in targets.items() if n > 0}
-        self._build_neighbours(labels)
+        self._build_neighbours()
         self._n_original = len(self._x)
         self._n_synthetic = sum(self.n_synthetic_.values())
         self.epoch = 0
@@ -169,7 +169,7 @@ class SMOTEDataset(keras.utils.PyDataset):
 
     # ----------------------------------------------------------------- set-up
 
-    def _build_neighbours(self, labels):
+    def _build_neighbours(self):
         """The neighbour graph (and ADASYN's per-sample counts), computed once."""
         from sklearn.neighbors import NearestNeighbors
 
