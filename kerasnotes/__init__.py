@@ -9,6 +9,7 @@ dependencies (scikit-learn, imbalanced-learn, KerasTuner, matplotlib) when used.
 
 __version__ = "0.1.0"
 
+from kerasnotes import data  # noqa: E402  (light: NumPy and Keras only)
 from kerasnotes import optimizers  # noqa: E402  (registers the optimizers)
 
-__all__ = ["optimizers", "__version__"]
+__all__ = ["data", "optimizers", "__version__"]
