@@ -45,3 +45,9 @@ def test_jit_compiled_fit_trains_every_layer():
     assert fixed.trainable_weights == [] and len(fixed.non_trainable_weights) == 1
     trainable = {id(v) for v in model.trainable_variables}
     assert id(fixed.beta) not in trainable and id(learned.beta) in trainable
+
+
+def test_layers_are_registered():
+    for cls in (Swish, SELU, Maxout):
+        name = f"kerasnotes>{cls.__name__}"
+        assert keras.saving.get_registered_object(name) is cls
