@@ -39,6 +39,8 @@ test-backends: install-backends
 
 bench: install
 	$(PY) bench/optimizers.py
+	$(PY) bench/smote.py
+	$(PY) bench/layers.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

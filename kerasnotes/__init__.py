@@ -9,6 +9,17 @@ dependencies (scikit-learn, imbalanced-learn, KerasTuner, matplotlib) when used.
 
 __version__ = "0.1.0"
 
+from kerasnotes import data  # noqa: E402  (light: NumPy and Keras only)
 from kerasnotes import optimizers  # noqa: E402  (registers the optimizers)
+from kerasnotes import activations  # noqa: E402
+from kerasnotes import initializers  # noqa: E402
+from kerasnotes import layers  # noqa: E402
 
-__all__ = ["optimizers", "__version__"]
+__all__ = [
+    "activations",
+    "data",
+    "initializers",
+    "layers",
+    "optimizers",
+    "__version__",
+]

@@ -1,0 +1,96 @@
+"""`plot_activation`: an activation function and its autodiff derivative."""
+
+import numpy as np
+
+
+def plot_activation(
+    fn,
+    x_min=-5.0,
+    x_max=5.0,
+    *,
+    num=401,
+    derivative=True,
+    ax=None,
+    label=None,
+    path=None,
+):
+    """Plots an elementwise activation function and its derivative.
+
+    The derivative is computed by automatic differentiation on the current
+    Keras backend (`tf.GradientTape`, `jax.grad` or `torch.autograd`), not by
+    finite differences, so it shows what backpropagation will use: kinks
+    (ReLU at 0) take the value the backend assigns, and a step function's
+    derivative is 0 everywhere. Works for `kerasnotes.activations`, Keras's
+    own (`keras.activations.gelu`, or by name: `"gelu"`) and any callable of a
+    tensor, layers included.
+
+    matplotlib is imported here, and the figure is built without `pyplot`, so
+    nothing needs a display; in a notebook the returned figure renders
+    inline.
+
+    Args:
+        fn: A callable of one tensor, or a name `keras.activations.get`
+            knows (`"swish"`, `"kerasnotes>selu"`).
+        x_min: Float. Left end of the plotted interval. Defaults to `-5.0`.
+        x_max: Float. Right end of the plotted interval. Defaults to `5.0`.
+        num: Integer. Number of evaluation points. Defaults to `401`.
+        derivative: Bool. Whether to draw the derivative (dashed). Defaults
+            to `True`.
+        ax: A matplotlib `Axes` to draw on (to overlay several functions).
+            Defaults to `None` (a new figure).
+        label: String for the legend and title. Defaults to `None` (the
+            function's name).
+        path: Where to save the figure (PNG, or any format matplotlib infers
+            from the suffix). Defaults to `None` (not saved).
+
+    Returns:
+        The matplotlib `Figure`.
+
+    Example:
+
+    >>> import kerasnotes
+    >>> fig = kerasnotes.plot.plot_activation(
+    ...     kerasnotes.activations.swish, path="swish.png")  # doctest: +SKIP
+    """
+    import keras
+    from matplotlib.figure import Figure
+
+    from kerasnotes._autodiff import value_and_derivative
+    from kerasnotes._validation import check_positive_int
+    from kerasnotes._validation import check_real
+
+    check_real("x_min", x_min)
+    check_real("x_max", x_max)
+    if not x_min < x_max:
+        raise ValueError(
+            "Argument `x_max` must be > x_min. "
+            f"Received: x_min={x_min!r}, x_max={x_max!r}"
+        )
+    num = check_positive_int("num", num)
+    if isinstance(fn, str):
+        # `keras.activations.get` does not look up registered names.
+        fn = keras.saving.get_registered_object(fn) or keras.activations.get(fn)
+    if not callable(fn):
+        raise ValueError(
+            f"Argument `fn` must be callable or an activation name. Received: fn={fn!r}"
+        )
+    if label is None:
+        label = getattr(fn, "__name__", None) or getattr(fn, "name", None)
+        label = label or type(fn).__name__
+    x = np.linspace(float(x_min), float(x_max), num)
+    y, dy = value_and_derivative(fn, x)
+    if ax is None:
+        fig = Figure(figsize=(6.0, 4.0))
+        ax = fig.add_subplot()
+        ax.set_title(label)
+    else:
+        fig = ax.figure
+    (line,) = ax.plot(x, y, label=label)
+    if derivative:
+        ax.plot(x, dy, linestyle="--", color=line.get_color(), label=f"{label}'")
+    ax.grid(True, alpha=0.3)
+    ax.set_xlabel("x")
+    ax.legend()
+    if path is not None:
+        fig.savefig(path, dpi=100, bbox_inches="tight")
+    return fig

@@ -1,0 +1,365 @@
+"""`cross_validate`: k-fold validation of Keras models, resampling inside folds."""
+
+import math
+
+import keras
+import numpy as np
+
+from kerasnotes import _validation
+from kerasnotes.data import _inputs
+from kerasnotes.data import _oversample
+
+
+class CrossValidationResult:
+    """What `cross_validate` returns.
+
+    Attributes:
+        folds: One dict metric -> value per fold, in fold order.
+        mean: Dict metric -> mean over the folds.
+        std: Dict metric -> standard deviation over the folds (population,
+            `ddof=0`, as `numpy.std`).
+        indices: One `(train_index, validation_index)` pair of row positions
+            per fold.
+        histories: One `History.history` dict per fold.
+        task: `"classification"` or `"regression"`.
+    """
+
+    def __init__(self, folds, indices, histories, task):
+        self.folds = folds
+        self.indices = indices
+        self.histories = histories
+        self.task = task
+        names = list(folds[0])
+        self.mean = {m: float(np.mean([f[m] for f in folds])) for m in names}
+        self.std = {m: float(np.std([f[m] for f in folds])) for m in names}
+
+    def __repr__(self):
+        lines = [f"CrossValidationResult({self.task}, {len(self.folds)} folds)"]
+        for name in self.mean:
+            lines.append(
+                f"  {name:<10}{self.mean[name]:>10.4f} +- {self.std[name]:.4f}"
+            )
+        return "\n".join(lines)
+
+
+def cross_validate(
+    build_model,
+    x,
+    y,
+    *,
+    n_splits=5,
+    oversample=None,
+    fit_kwargs=None,
+    random_state=None,
+    oversample_kwargs=None,
+    task=None,
+    from_logits=False,
+):
+    """k-fold cross-validation of a Keras model, oversampling inside folds only.
+
+    K-fold validation (notes 004, "K Fold Validation"): split the data in `k`
+    parts; `k` times, train a fresh model on `k - 1` parts and measure it on
+    the remaining one; report each fold and the mean. For classification the
+    split is stratified (`sklearn.model_selection.StratifiedKFold`, every fold
+    keeps the class proportions), for regression it is
+    `sklearn.model_selection.KFold`; both shuffle with `random_state`.
+
+    When `oversample` names a method, it is applied to the training part of
+    each fold only, after the split: the validation part holds original
+    samples only, and no synthetic training sample is interpolated from a
+    validation sample. (Oversampling before splitting puts near-copies of
+    validation points into training and inflates the scores.)
+
+    ```
+    for train, val in folds(x, y):
+        x_t, y_t = oversample(x[train], y[train])   # optional, train part only
+        model = build_model()                        # fresh weights every fold
+        model.fit(x_t, y_t, **fit_kwargs)
+        metrics(y[val], model.predict(x[val]))
+    ```
+
+    Metrics per fold:
+        - classification: `loss` (the model's compiled loss on the validation
+          part), `accuracy`, `precision`, `recall`, `f1`, `roc_auc`, `pr_auc`
+          (average precision). With two classes, precision, recall, F1 and the
+          areas are those of the positive class, `classes[1]` in sorted order
+          (label 1 for 0/1 labels): put the minority class there. With more
+          classes they are macro averages (areas one-vs-rest).
+        - regression: `loss`, `rmse`, `mae`, `r2`.
+
+    Labels are encoded before fitting: integer or string labels as their
+    position in the sorted distinct labels (0..C-1), one-hot rows stay
+    one-hot. So a binary model ends in one sigmoid unit (or two softmax
+    units), a C-class model in C softmax units.
+
+    Args:
+        build_model: Callable with no arguments returning a compiled Keras
+            model; called once per fold. Seed its initializers (or call
+            `keras.utils.set_random_seed`) for reproducible weights.
+        x: Features: NumPy array, numeric pandas DataFrame or backend tensor.
+        y: Labels (integers, strings, one-hot rows) or regression targets.
+        n_splits: Int >= 2, number of folds. Every class needs at least
+            `n_splits` samples. Defaults to `5`.
+        oversample: `None` or a method of `kerasnotes.data.oversample`
+            (`"smote"`, `"borderline-smote"`, `"svm-smote"`, `"adasyn"`,
+            `"smote-nc"`, `"random"`). Classification only. Defaults to `None`.
+        fit_kwargs: Dict passed to `model.fit` (e.g. `epochs`, `batch_size`,
+            `callbacks`, `class_weight`); `verbose` defaults to `0`.
+            `class_weight="balanced"` computes `n / (C * n_c)` on each training
+            part. Defaults to `None`.
+        random_state: `None` or an int seed for the split and the
+            oversampling (fold `i` oversamples with `random_state + i`).
+            Defaults to `None`.
+        oversample_kwargs: Dict of further `oversample` arguments
+            (`k_neighbors`, `sampling_strategy`, `categorical_features`).
+            Defaults to `None`.
+        task: `None` (inferred with `sklearn.utils.multiclass.type_of_target`:
+            continuous targets are regression), `"classification"` or
+            `"regression"`. Defaults to `None`.
+        from_logits: Whether the model outputs logits (a sigmoid or softmax is
+            then applied before thresholds and areas). Defaults to `False`.
+
+    Returns:
+        A `CrossValidationResult` with `.folds`, `.mean`, `.std`, `.indices`
+        and `.histories`.
+
+    Example:
+
+    >>> import keras, numpy as np
+    >>> from kerasnotes.data import cross_validate
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(120, 3)).astype("float32")
+    >>> y = (x[:, 0] > 1.0).astype("int32")
+    >>> def build_model():
+    ...     model = keras.Sequential([keras.Input((3,)),
+    ...                               keras.layers.Dense(1, activation="sigmoid")])
+    ...     model.compile("adam", "binary_crossentropy")
+    ...     return model
+    >>> result = cross_validate(build_model, x, y, n_splits=3, oversample="smote",
+    ...                         fit_kwargs={"epochs": 2}, random_state=0)
+    >>> sorted(result.mean) == sorted(["loss", "accuracy", "precision", "recall",
+    ...                                "f1", "roc_auc", "pr_auc"])
+    True
+
+    References:
+        - [Kohavi, "A Study of Cross-Validation and Bootstrap for Accuracy
+          Estimation and Model Selection", IJCAI 1995](
+          https://dl.acm.org/doi/10.5555/1643031.1643047)
+        - [Santos et al., "Cross-Validation for Imbalanced Datasets: Avoiding
+          Overoptimistic and Overfitting Approaches", IEEE CIM 2018](
+          https://doi.org/10.1109/MCI.2018.2866730)
+    """
+    from sklearn.model_selection import KFold
+    from sklearn.model_selection import StratifiedKFold
+
+    if not callable(build_model):
+        raise ValueError(
+            "Argument `build_model` must be a callable with no arguments that "
+            f"returns a compiled Keras model. Received: build_model={build_model!r}"
+        )
+    n_splits = _validation.check_positive_int("n_splits", n_splits)
+    if n_splits < 2:
+        raise ValueError(
+            f"Argument `n_splits` must be >= 2. Received: n_splits={n_splits}"
+        )
+    if oversample is not None:
+        _validation.check_one_of("oversample", oversample, _oversample.METHODS)
+    fit_kwargs = _check_dict("fit_kwargs", fit_kwargs)
+    for key in ("x", "y", "validation_data"):
+        if key in fit_kwargs:
+            raise ValueError(
+                f"`fit_kwargs` must not hold {key!r}: cross_validate passes each "
+                "fold's training part to `fit` and measures on its validation part."
+            )
+    oversample_kwargs = _check_dict("oversample_kwargs", oversample_kwargs)
+    random_state = _inputs.check_random_state("random_state", random_state)
+    if task is not None:
+        _validation.check_one_of("task", task, ("classification", "regression"))
+    if not isinstance(from_logits, (bool, np.bool_)):
+        raise ValueError(
+            "Argument `from_logits` must be True or False. "
+            f"Received: from_logits={from_logits!r}"
+        )
+
+    features, _ = _inputs.features_to_numpy(x)
+    task = task or _infer_task(y)
+    if task == "regression" and oversample is not None:
+        raise ValueError(
+            f"Argument `oversample` is for classification; the targets are "
+            f"continuous (regression). Received: oversample={oversample!r}. "
+            "Pass oversample=None, or task='classification' if `y` holds classes."
+        )
+
+    if task == "classification":
+        labels = _inputs.Labels(y)
+        _inputs.check_same_length(features, labels)
+        labels.check_several_classes()
+        counts = np.bincount(labels.codes, minlength=len(labels.classes))
+        if counts.min() < n_splits:
+            small = _oversample.python_scalar(labels.classes[int(np.argmin(counts))])
+            raise ValueError(
+                f"Class {small!r} has {int(counts.min())} samples, fewer than "
+                f"n_splits={n_splits}, so some validation folds would miss it. "
+                f"Pass n_splits={max(2, int(counts.min()))} or less."
+            )
+        if labels.one_hot:
+            targets = np.eye(labels.n_columns, dtype="float32")[labels.values]
+        else:
+            targets = labels.codes.astype("int32")
+        splitter = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
+        splits = list(splitter.split(np.zeros(len(labels)), labels.codes))
+    else:
+        if _inputs.is_tensor(y):
+            y = keras.ops.convert_to_numpy(y)
+        targets = np.asarray(y, dtype="float32")  # arrays, Series, DataFrames
+        _inputs.check_same_length(features, targets)
+        splitter = KFold(n_splits, shuffle=True, random_state=random_state)
+        splits = list(splitter.split(np.zeros(len(targets))))
+
+    folds, histories = [], []
+    for i, (train, val) in enumerate(splits):
+        x_train, y_train = _take(features, train), targets[train]
+        if oversample is not None:
+            seed = None if random_state is None else (random_state + i) % 2**32
+            x_train, y_train = _oversample.oversample(
+                x_train, y_train, oversample, random_state=seed, **oversample_kwargs
+            )
+        kwargs = {"verbose": 0, **fit_kwargs}
+        if isinstance(kwargs.get("class_weight"), str):
+            _validation.check_one_of(
+                "class_weight", kwargs["class_weight"], ("balanced",)
+            )
+            kwargs["class_weight"] = _balanced_weights(y_train)
+        model = build_model()
+        if not isinstance(model, keras.Model) or not model.compiled:
+            state = " (not compiled)" if isinstance(model, keras.Model) else ""
+            raise ValueError(
+                "`build_model()` must return a compiled Keras model. Received: "
+                f"{model!r}{state}"
+            )
+        history = model.fit(_model_input(x_train), y_train, **kwargs)
+        histories.append(dict(history.history))
+        x_val = _model_input(_take(features, val))
+        evaluated = model.evaluate(x_val, targets[val], verbose=0, return_dict=True)
+        predictions = np.asarray(
+            keras.ops.convert_to_numpy(model.predict(x_val, verbose=0)), dtype="float64"
+        )
+        if task == "classification":
+            scores = _classification_scores(
+                labels.codes[val], predictions, len(labels.classes), from_logits
+            )
+        else:
+            scores = _regression_scores(targets[val], predictions)
+        folds.append({"loss": float(evaluated["loss"]), **scores})
+    return CrossValidationResult(folds, splits, histories, task)
+
+
+def _check_dict(name, value):
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(
+            f"Argument `{name}` must be None or a dict. Received: {name}={value!r}"
+        )
+    return dict(value)
+
+
+def _infer_task(y):
+    from sklearn.utils.multiclass import type_of_target
+
+    if _inputs.is_tensor(y):
+        y = keras.ops.convert_to_numpy(y)
+    kind = type_of_target(np.asarray(y) if not _inputs.is_pandas(y) else y)
+    return "regression" if kind.startswith("continuous") else "classification"
+
+
+def _take(features, rows):
+    if _inputs.is_dataframe(features):
+        return features.iloc[rows]
+    return features[rows]
+
+
+def _model_input(x):
+    """DataFrames go to Keras as float32 arrays."""
+    if _inputs.is_dataframe(x):
+        return _inputs.float_matrix(x)
+    if _inputs.is_tensor(x):
+        return x
+    return np.asarray(x)
+
+
+def _balanced_weights(y_train):
+    y_train = np.asarray(keras.ops.convert_to_numpy(y_train))
+    codes = np.argmax(y_train, axis=1) if y_train.ndim == 2 else y_train.astype(int)
+    counts = np.bincount(codes)
+    present = np.flatnonzero(counts)
+    return {
+        int(c): float(len(codes) / (len(present) * counts[c])) for c in present
+    }
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def _softmax(z):
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _classification_scores(codes, predictions, n_classes, from_logits):
+    from sklearn import metrics
+
+    p = predictions.reshape(len(codes), -1)
+    if p.shape[1] == 1 and n_classes == 2:
+        positive = _sigmoid(p[:, 0]) if from_logits else p[:, 0]
+        probabilities = np.stack([1.0 - positive, positive], axis=1)
+    elif p.shape[1] == n_classes:
+        probabilities = _softmax(p) if from_logits else p
+    else:
+        raise ValueError(
+            f"The model outputs {p.shape[1]} values per sample for {n_classes} "
+            "classes. End a binary model in 1 sigmoid unit (or 2 softmax units) "
+            f"and a {n_classes}-class model in {n_classes} softmax units."
+        )
+    predicted = np.argmax(probabilities, axis=1)
+    if n_classes == 2:
+        # Ties at 0.5 go to the positive class, as `probability >= 0.5`.
+        predicted = (probabilities[:, 1] >= 0.5).astype(int)
+    scores = {"accuracy": float(metrics.accuracy_score(codes, predicted))}
+    if n_classes == 2:
+        positive = probabilities[:, 1]
+        scores["precision"] = metrics.precision_score(codes, predicted, zero_division=0)
+        scores["recall"] = metrics.recall_score(codes, predicted, zero_division=0)
+        scores["f1"] = metrics.f1_score(codes, predicted, zero_division=0)
+        scores["roc_auc"] = metrics.roc_auc_score(codes, positive)
+        scores["pr_auc"] = metrics.average_precision_score(codes, positive)
+    else:
+        kw = {"average": "macro", "zero_division": 0, "labels": np.arange(n_classes)}
+        scores["precision"] = metrics.precision_score(codes, predicted, **kw)
+        scores["recall"] = metrics.recall_score(codes, predicted, **kw)
+        scores["f1"] = metrics.f1_score(codes, predicted, **kw)
+        per_class = [
+            (
+                metrics.roc_auc_score(codes == c, probabilities[:, c]),
+                metrics.average_precision_score(codes == c, probabilities[:, c]),
+            )
+            for c in range(n_classes)
+        ]
+        scores["roc_auc"] = float(np.mean([a for a, _ in per_class]))
+        scores["pr_auc"] = float(np.mean([b for _, b in per_class]))
+    return {name: float(value) for name, value in scores.items()}
+
+
+def _regression_scores(targets, predictions):
+    from sklearn import metrics
+
+    predictions = predictions.reshape(targets.shape)
+    mse = metrics.mean_squared_error(targets, predictions)
+    return {
+        "rmse": float(math.sqrt(mse)),
+        "mae": float(metrics.mean_absolute_error(targets, predictions)),
+        "r2": float(metrics.r2_score(targets, predictions)),
+    }
+

@@ -1,0 +1,268 @@
+"""Turning user inputs (NumPy, pandas, backend tensors) into NumPy and back.
+
+Only NumPy and Keras are imported here; pandas objects are recognised by
+their type's module, so pandas is never imported just to check.
+"""
+
+import numbers
+
+import keras
+import numpy as np
+
+
+def is_pandas(obj):
+    """Whether `obj` is a pandas DataFrame or Series (without importing pandas)."""
+    return type(obj).__module__.split(".")[0] == "pandas" and hasattr(obj, "iloc")
+
+
+def is_dataframe(obj):
+    return is_pandas(obj) and hasattr(obj, "columns")
+
+
+def is_tensor(obj):
+    """Whether `obj` is a tensor of the current Keras backend."""
+    if isinstance(obj, np.ndarray) or is_pandas(obj):
+        return False
+    try:
+        return bool(keras.ops.is_tensor(obj))
+    except Exception:  # pragma: no cover - a backend that cannot tell
+        return False
+
+
+def check_random_state(name, value):
+    """`None` or an integer seed in [0, 2**32)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(
+            f"Argument `{name}` must be None or an integer seed. "
+            f"Received: {name}={value!r}"
+        )
+    if not 0 <= value < 2**32:
+        raise ValueError(
+            f"Argument `{name}` must be in [0, 2**32). Received: {name}={value!r}"
+        )
+    return int(value)
+
+
+def features_to_numpy(x, name="x"):
+    """Returns `(array_or_dataframe, kind)` with kind "pandas", "tensor" or "numpy".
+
+    DataFrames are returned as they are; tensors and array-likes as NumPy.
+    """
+    if is_dataframe(x):
+        return x, "pandas"
+    if is_pandas(x):  # a Series of features
+        raise ValueError(
+            f"Argument `{name}` must be 2-D (samples, features); a pandas Series "
+            f"is 1-D. Pass `{name}.to_frame()` for a single feature."
+        )
+    if is_tensor(x):
+        return np.asarray(keras.ops.convert_to_numpy(x)), "tensor"
+    return np.asarray(x), "numpy"
+
+
+def check_two_dimensional(x, name="x"):
+    if x.ndim != 2:
+        hint = (
+            f" For a single feature pass `{name}.reshape(-1, 1)`."
+            if x.ndim == 1
+            else ""
+        )
+        raise ValueError(
+            f"Argument `{name}` must be 2-D (samples, features). "
+            f"Received: {name} with shape {x.shape}.{hint}"
+        )
+
+
+def check_finite(x, name="x", columns=None):
+    """Raises if a numeric column of `x` holds NaN or inf.
+
+    `x` is a 2-D NumPy array or a DataFrame; `columns` (positions) restricts
+    the check. Non-numeric columns are skipped (the caller decides about them).
+    """
+    if is_dataframe(x):
+        positions = range(x.shape[1]) if columns is None else columns
+        for j in positions:
+            column = x.iloc[:, j]
+            if not _is_numeric_dtype(column.dtype):
+                continue
+            values = column.to_numpy(dtype="float64", na_value=np.nan)
+            if not np.all(np.isfinite(values)):
+                _raise_not_finite(name, f"column {x.columns[j]!r}", values)
+        return
+    if x.dtype.kind in "biuf":
+        values = x if columns is None else x[:, list(columns)]
+        if x.dtype.kind == "f" and not np.all(np.isfinite(values)):
+            _raise_not_finite(name, "", values)
+        return
+    if columns is not None:
+        for j in columns:
+            try:
+                values = x[:, j].astype("float64")
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"Column {j} of `{name}` is not numeric. Declare it in "
+                    "`categorical_features`, or encode it as numbers."
+                ) from None
+            if not np.all(np.isfinite(values)):
+                _raise_not_finite(name, f"column {j}", values)
+
+
+def _raise_not_finite(name, where, values):
+    n_nan = int(np.isnan(values).sum())
+    n_inf = int(np.isinf(values).sum())
+    where = f" ({where})" if where else ""
+    raise ValueError(
+        f"Argument `{name}` holds {n_nan} NaN and {n_inf} infinite values"
+        f"{where}. Impute or drop them before resampling (for example with "
+        "`sklearn.impute.SimpleImputer`)."
+    )
+
+
+def _is_numeric_dtype(dtype):
+    kind = getattr(dtype, "kind", None)
+    if kind is None:  # pandas extension dtypes (nullable ints, categoricals)
+        try:
+            kind = np.dtype(dtype.numpy_dtype).kind
+        except (AttributeError, TypeError):
+            return False
+    return kind in "iuf"
+
+
+def numeric_columns(x):
+    """Positions of the numeric (int, unsigned, float) columns of a DataFrame."""
+    return [j for j, dtype in enumerate(x.dtypes) if _is_numeric_dtype(dtype)]
+
+
+def float_matrix(x, name="x"):
+    """`x` (array, DataFrame or tensor) as a 2-D floating NumPy array.
+
+    Floating input keeps its dtype; integer and boolean input becomes float32.
+    """
+    x, kind = features_to_numpy(x, name)
+    if kind == "pandas":
+        bad = [c for j, c in enumerate(x.columns) if j not in numeric_columns(x)]
+        if bad:
+            raise ValueError(
+                f"Argument `{name}` has non-numeric columns {bad}. Encode them "
+                "as numbers first (for example one-hot)."
+            )
+        dtypes = {np.dtype(d).name for d in x.dtypes}
+        dtype = dtypes.pop() if len(dtypes) == 1 else "float64"
+        if np.dtype(dtype).kind != "f":
+            dtype = "float32"
+        x = x.to_numpy(dtype=dtype)
+    check_two_dimensional(x, name)
+    if x.dtype.kind not in "biuf":
+        raise ValueError(
+            f"Argument `{name}` must be numeric. Received dtype {x.dtype}."
+        )
+    if x.dtype.kind != "f":
+        x = x.astype("float32")
+    check_finite(x, name)
+    return x
+
+
+class Labels:
+    """Class labels in any accepted form, with the way back.
+
+    Attributes:
+        values: 1-D array of the labels as given (one-hot rows become the
+            column index).
+        classes: sorted distinct labels (column indices for one-hot).
+        codes: 1-D int array, the position of each label in `classes`.
+        one_hot: whether the labels came as one-hot rows.
+        kind: "pandas", "tensor" or "numpy".
+    """
+
+    def __init__(self, y, name="y"):
+        self.name = name
+        self.series = None
+        if is_dataframe(y):
+            raise ValueError(
+                f"Argument `{name}` must be 1-D labels or one-hot rows, not a "
+                "DataFrame. Pass a column, e.g. `df['label']`."
+            )
+        if is_pandas(y):
+            self.kind = "pandas"
+            self.series = y
+            array = y.to_numpy()
+        elif is_tensor(y):
+            self.kind = "tensor"
+            array = np.asarray(keras.ops.convert_to_numpy(y))
+        else:
+            self.kind = "numpy"
+            array = np.asarray(y)
+        self.dtype = array.dtype
+        self.one_hot = False
+        if array.ndim == 2 and array.shape[1] == 1:
+            array = array[:, 0]
+        if array.ndim == 2:
+            if not _is_one_hot(array):
+                raise ValueError(
+                    f"Argument `{name}` is 2-D with shape {array.shape} but its "
+                    "rows are not one-hot (a single 1, zeros elsewhere). Pass "
+                    "integer or string labels, or one-hot rows."
+                )
+            self.one_hot = True
+            self.n_columns = array.shape[1]
+            array = np.argmax(array, axis=1)
+        elif array.ndim != 1:
+            raise ValueError(
+                f"Argument `{name}` must be 1-D labels or 2-D one-hot rows. "
+                f"Received: {name} with shape {array.shape}."
+            )
+        if array.dtype.kind == "f":
+            if not np.all(np.isfinite(array)):
+                raise ValueError(f"Argument `{name}` holds NaN or infinite labels.")
+        if array.dtype.kind == "O":  # e.g. from pandas: find the real dtype
+            array = np.array(array.tolist())
+        self.values = array
+        self.classes, self.codes = np.unique(array, return_inverse=True)
+        self.codes = self.codes.reshape(-1)
+
+    def __len__(self):
+        return len(self.values)
+
+    def check_several_classes(self):
+        if len(self.classes) < 2:
+            raise ValueError(
+                f"Argument `{self.name}` holds a single class "
+                f"({self.classes[0].item()!r}). Oversampling needs at least two "
+                "classes: check that the labels were not filtered or "
+                "mis-encoded."
+            )
+
+    def restore(self, values):
+        """Turns resampled 1-D labels back into the input's form."""
+        values = np.asarray(values)
+        if self.one_hot:
+            out = np.zeros((len(values), self.n_columns), dtype=self.dtype)
+            out[np.arange(len(values)), values.astype(int)] = 1
+        else:
+            out = values.astype(self.dtype, copy=False)
+        if self.kind == "pandas":
+            import pandas as pd
+
+            return pd.Series(out, name=self.series.name, dtype=self.series.dtype)
+        if self.kind == "tensor":
+            return keras.ops.convert_to_tensor(out)
+        return out
+
+
+def _is_one_hot(array):
+    if array.dtype.kind not in "biuf":
+        return False
+    return bool(
+        np.all((array == 0) | (array == 1)) and np.all(array.sum(axis=1) == 1)
+    )
+
+
+def check_same_length(x, labels, x_name="x", y_name="y"):
+    if len(x) != len(labels):
+        raise ValueError(
+            f"Arguments `{x_name}` and `{y_name}` must have the same number of "
+            f"samples. Received: len({x_name})={len(x)}, "
+            f"len({y_name})={len(labels)}."
+        )

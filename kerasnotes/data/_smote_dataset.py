@@ -1,0 +1,317 @@
+"""`SMOTEDataset`: fresh synthetic minority samples every epoch."""
+
+import math
+
+import keras
+import numpy as np
+
+from kerasnotes import _validation
+from kerasnotes.data import _inputs
+from kerasnotes.data import _oversample
+
+METHODS = ("smote", "borderline-smote", "adasyn", "random")
+
+
+class SMOTEDataset(keras.utils.PyDataset):
+    """A `keras.utils.PyDataset` that draws new SMOTE samples every epoch.
+
+    `oversample` resamples once; a model trained on its output sees the same
+    synthetic points in every epoch. This dataset finds, once at construction,
+    the `k` nearest same-class neighbours of every minority sample (notes 004,
+    "SMOTE": "for each minority sample, the algorithm selects one of its
+    nearest neighbors from the same class"); every epoch then draws fresh
+    `(x_i, x_nn, u)` triples, so a new epoch costs only random draws and the
+    interpolation
+
+    ```
+    x_new = x_i + u * (x_nn - x_i),   u ~ Uniform[0, 1)
+    ```
+
+    done batch by batch in `__getitem__`. Every epoch holds all the original
+    samples plus, for each class `c`, the number of synthetic samples that
+    `sampling_strategy` asks for (with `"auto"`: majority count minus the
+    count of `c`, so the classes are balanced over the epoch). The last,
+    partial batch is kept. For a given `seed` the epochs are reproducible:
+    epoch `e` is drawn from `numpy.random.default_rng([seed, e])`, whatever
+    `workers` or `use_multiprocessing` are.
+
+    Methods (base samples `x_i`; what is fixed at construction):
+
+    - `"smote"`: uniform over the class; the k-NN within the class.
+    - `"borderline-smote"`: uniform over the class's samples "in danger"
+      (Borderline-SMOTE 1: at least half, not all, of their 10 nearest
+      neighbours over all classes are of another class); the danger set and
+      its k-NN within the class.
+    - `"adasyn"`: sample `i` is used `g_i` times, `g_i` proportional to its
+      share of other-class samples among its `k` nearest neighbours over all
+      classes, rounded by largest remainder so that the `g_i` sum exactly to
+      the count asked for; the `g_i` and the k-NN within the class.
+    - `"random"`: uniform over the class, copied (`u = 0`); nothing.
+
+    SVM-SMOTE and SMOTE-NC are not offered per epoch (their choices depend on
+    an SVM fit and on categorical votes); use `oversample` for them.
+
+    Args:
+        x: Numeric features, shape `(samples, features)`: NumPy array, pandas
+            DataFrame or backend tensor. Floating dtypes are kept; integer
+            and boolean features become float32.
+        y: Labels: integers, strings or one-hot rows. Batches carry the
+            labels as given, one-hot rows as one-hot rows, and string labels
+            as their position in `classes_` (sorted).
+        batch_size: Positive int. Defaults to `32`.
+        method: One of `"smote"`, `"borderline-smote"`, `"adasyn"`,
+            `"random"`. Defaults to `"smote"`.
+        k_neighbors: Positive int, same-class neighbours to interpolate with.
+            Every over-sampled class needs more samples than this. Defaults to
+            `5`.
+        sampling_strategy: As in `oversample` (imbalanced-learn's
+            `sampling_strategy`). Defaults to `"auto"`.
+        shuffle: Whether to shuffle original and synthetic samples together
+            every epoch. Defaults to `True`.
+        seed: `None` or an int seed. Defaults to `None` (a seed is drawn from
+            the operating system once, at construction).
+        **pydataset_kwargs: `workers`, `use_multiprocessing`,
+            `max_queue_size` of `keras.utils.PyDataset`.
+
+    Attributes:
+        classes_: Sorted distinct labels (column indices for one-hot labels).
+        n_synthetic_: Dict class -> synthetic samples per epoch.
+        neighbors_: Dict class -> `(base, neighbors)`: row positions in `x` of
+            the base samples, shape `(b,)`, and of their `k` nearest
+            same-class neighbours, shape `(b, k)`.
+        epoch: Index of the epoch the batches currently come from.
+
+    Example:
+
+    >>> import keras, numpy as np
+    >>> from kerasnotes.data import SMOTEDataset
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(200, 4)).astype("float32")
+    >>> y = (rng.random(200) < 0.1).astype("int32")
+    >>> ds = SMOTEDataset(x, y, batch_size=64, seed=0)
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+    >>> model.compile("adam", keras.losses.BinaryCrossentropy(from_logits=True))
+    >>> history = model.fit(ds, epochs=2, verbose=0)
+
+    References:
+        - [Chawla et al., "SMOTE: Synthetic Minority Over-sampling Technique",
+          JAIR 2002](https://arxiv.org/abs/1106.1813)
+        - [Han, Wang & Mao, "Borderline-SMOTE", ICIC 2005](
+          https://doi.org/10.1007/11538059_91)
+        - [He et al., "ADASYN", IJCNN 2008](
+          https://doi.org/10.1109/IJCNN.2008.4633969)
+    """
+
+    def __init__(
+        self,
+        x,
+        y,
+        batch_size=32,
+        *,
+        method="smote",
+        k_neighbors=5,
+        sampling_strategy="auto",
+        shuffle=True,
+        seed=None,
+        **pydataset_kwargs,
+    ):
+        super().__init__(**pydataset_kwargs)
+        if method in _oversample.METHODS and method not in METHODS:
+            raise ValueError(
+                f"SMOTEDataset supports method in {list(METHODS)}. Received: "
+                f"method={method!r}, which does not split into a fixed "
+                "neighbour graph and per-epoch draws; resample once with "
+                f"`kerasnotes.data.oversample(x, y, method={method!r})` instead."
+            )
+        self.method = _validation.check_one_of("method", method, METHODS)
+        self.batch_size = _validation.check_positive_int("batch_size", batch_size)
+        self.k_neighbors = _validation.check_positive_int("k_neighbors", k_neighbors)
+        if not isinstance(shuffle, (bool, np.bool_)):
+            raise ValueError(
+                "Argument `shuffle` must be True or False. "
+                f"Received: shuffle={shuffle!r}"
+            )
+        self.shuffle = bool(shuffle)
+        self.seed = _inputs.check_random_state("seed", seed)
+        if self.seed is None:
+            self.seed = int(np.random.SeedSequence().generate_state(1)[0])
+
+        self._x = _inputs.float_matrix(x)
+        labels = _inputs.Labels(y)
+        _inputs.check_same_length(self._x, labels)
+        labels.check_several_classes()
+        self.classes_ = labels.classes
+        self._codes = labels.codes
+        if labels.one_hot:
+            eye = np.eye(labels.n_columns, dtype=labels.dtype)
+            self._y = eye[labels.values]
+            self._target_of_code = eye[self.classes_]
+        elif labels.values.dtype.kind in "biuf":
+            self._y = labels.values
+            self._target_of_code = self.classes_
+        else:  # strings: the model needs numbers
+            self._y = labels.codes.astype("int64")
+            self._target_of_code = np.arange(len(self.classes_))
+
+        targets = _oversample.check_sampling_strategy(
+            sampling_strategy, labels.values
+        )
+        self.sampling_strategy = sampling_strategy
+        counts = _oversample.class_counts(labels.values)
+        if method != "random":
+            _oversample.check_class_sizes(counts, targets, self.k_neighbors, method)
+        self.n_synthetic_ = {c: int(n) for c, n in targets.items() if n > 0}
+        self._build_neighbours()
+        self._n_original = len(self._x)
+        self._n_synthetic = sum(self.n_synthetic_.values())
+        self.epoch = 0
+        self._draw()
+
+    # ----------------------------------------------------------------- set-up
+
+    def _build_neighbours(self):
+        """The neighbour graph (and ADASYN's per-sample counts), computed once."""
+        from sklearn.neighbors import NearestNeighbors
+
+        x, codes = self._x, self._codes
+        k = self.k_neighbors
+        self.neighbors_ = {}
+        self._repeats = {}
+        self._class_code = {}
+        position = {label: i for i, label in enumerate(self.classes_)}
+        if self.method in ("borderline-smote", "adasyn"):
+            m = _oversample.M_NEIGHBORS if self.method == "borderline-smote" else k
+            if len(x) <= m:
+                raise ValueError(
+                    f"method={self.method!r} looks at the {m} nearest neighbours "
+                    f"of each sample over all classes and needs more than {m} "
+                    f"samples. Received {len(x)}. Use method='smote'."
+                )
+            everyone = NearestNeighbors(n_neighbors=m + 1).fit(x)
+        for label in self.n_synthetic_:
+            code = position[label]
+            self._class_code[label] = code
+            members = np.flatnonzero(codes == code)
+            if self.method == "random":
+                self.neighbors_[label] = (members, members[:, None])
+                continue
+            base = members
+            if self.method in ("borderline-smote", "adasyn"):
+                around = everyone.kneighbors(x[members], return_distance=False)[:, 1:]
+                other = np.sum(codes[around] != code, axis=1)
+            if self.method == "borderline-smote":
+                danger = (other >= m / 2) & (other < m)
+                if not np.any(danger):
+                    raise ValueError(
+                        f"method='borderline-smote' found no sample of class "
+                        f"{label!r} near the class border (at least half, not "
+                        f"all, of its {m} nearest neighbours of another class), "
+                        "so it has nothing to interpolate from. The classes are "
+                        "well separated: use method='smote'."
+                    )
+                base = members[danger]
+            if self.method == "adasyn":
+                if not np.any(other):
+                    raise ValueError(
+                        f"method='adasyn' found no neighbour of another class "
+                        f"around class {label!r}, so its weights are undefined. "
+                        "Use method='smote'."
+                    )
+                self._repeats[label] = _largest_remainder(
+                    other / other.sum(), self.n_synthetic_[label]
+                )
+            within = NearestNeighbors(n_neighbors=k + 1).fit(x[members])
+            nns = within.kneighbors(x[base], return_distance=False)[:, 1:]
+            self.neighbors_[label] = (base, members[nns])
+
+    # ------------------------------------------------------------ per epoch
+
+    def _draw(self):
+        """Draws this epoch's synthetic triples and the sample order."""
+        rng = np.random.default_rng([self.seed, self.epoch])
+        base, neighbour, step, code = [], [], [], []
+        for label, n_new in self.n_synthetic_.items():
+            rows_of, nns = self.neighbors_[label]
+            if label in self._repeats:
+                rows = np.repeat(np.arange(len(rows_of)), self._repeats[label])
+            else:
+                rows = rng.integers(len(rows_of), size=n_new)
+            cols = rng.integers(nns.shape[1], size=n_new)
+            base.append(rows_of[rows])
+            neighbour.append(nns[rows, cols])
+            if self.method == "random":
+                step.append(np.zeros(n_new, dtype=self._x.dtype))
+            else:
+                step.append(rng.random(n_new, dtype=_rng_dtype(self._x.dtype)))
+            code.append(np.full(n_new, self._class_code[label]))
+        if not base:  # the strategy asks for no synthetic sample
+            base = neighbour = code = [np.zeros(0, dtype=int)]
+            step = [np.zeros(0, dtype=self._x.dtype)]
+        self._base = np.concatenate(base)
+        self._neighbour = np.concatenate(neighbour)
+        self._step = np.concatenate(step).astype(self._x.dtype, copy=False)
+        self._synthetic_code = np.concatenate(code)
+        total = self._n_original + self._n_synthetic
+        self._order = rng.permutation(total) if self.shuffle else np.arange(total)
+
+    def on_epoch_end(self):
+        self.epoch += 1
+        self._draw()
+
+    def synthetic_samples(self):
+        """This epoch's synthetic samples as `(x_new, y_new, base, neighbor, u)`.
+
+        `base` and `neighbor` are row positions in `x`; `x_new = x[base] +
+        u * (x[neighbor] - x[base])`.
+        """
+        x_new = self._interpolate(np.arange(self._n_synthetic))
+        y_new = self._synthetic_targets(np.arange(self._n_synthetic))
+        return (
+            x_new,
+            y_new,
+            self._base.copy(),
+            self._neighbour.copy(),
+            self._step.copy(),
+        )
+
+    # ---------------------------------------------------------------- batches
+
+    def __len__(self):
+        return math.ceil((self._n_original + self._n_synthetic) / self.batch_size)
+
+    def __getitem__(self, index):
+        if not 0 <= index < len(self):
+            raise IndexError(f"Batch {index} out of range [0, {len(self)}).")
+        rows = self._order[index * self.batch_size : (index + 1) * self.batch_size]
+        real = rows < self._n_original
+        x = np.empty((len(rows), self._x.shape[1]), dtype=self._x.dtype)
+        y = np.empty((len(rows),) + self._y.shape[1:], dtype=self._y.dtype)
+        x[real] = self._x[rows[real]]
+        y[real] = self._y[rows[real]]
+        synthetic = rows[~real] - self._n_original
+        x[~real] = self._interpolate(synthetic)
+        y[~real] = self._synthetic_targets(synthetic)
+        return x, y
+
+    def _interpolate(self, positions):
+        a = self._x[self._base[positions]]
+        b = self._x[self._neighbour[positions]]
+        return a + self._step[positions, None] * (b - a)
+
+    def _synthetic_targets(self, positions):
+        return self._target_of_code[self._synthetic_code[positions]]
+
+
+def _rng_dtype(dtype):
+    return np.float32 if np.dtype(dtype) == np.float32 else np.float64
+
+
+def _largest_remainder(weights, total):
+    """Non-negative integers proportional to `weights` that sum to `total`."""
+    exact = weights * total
+    counts = np.floor(exact).astype(int)
+    short = total - counts.sum()
+    if short > 0:
+        order = np.argsort(-(exact - counts), kind="stable")
+        counts[order[:short]] += 1
+    return counts
