@@ -314,13 +314,16 @@ def search(
             )
         from kerasnotes.data import oversample as resample
 
+        shape, dtype = y_train.shape[1:], y_train.dtype
         x_train, y_train = resample(
             x_train,
-            y_train,
+            y_train.ravel(),
             method=oversample,
             k_neighbors=options["k_neighbors"],
             random_state=seed,
         )
+        x_train = np.asarray(x_train, "float32")
+        y_train = np.asarray(y_train).astype(dtype).reshape(-1, *shape)
 
     if hypermodel is None:
         hypermodel = HyperMLP(
@@ -367,7 +370,12 @@ def search(
         verbose=0,
     )
 
-    best_hps = instance.get_best_hyperparameters(1)
+    completed = [
+        t
+        for t in instance.oracle.get_best_trials(1)
+        if getattr(t.status, "value", t.status) == "COMPLETED"
+    ]
+    best_hps = [completed[0].hyperparameters] if completed else []
     with warnings.catch_warnings():
         # The checkpoint holds the trial's optimizer slots; the reloaded model
         # is for prediction, so its fresh optimizer does not take them.

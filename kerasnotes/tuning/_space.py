@@ -12,24 +12,39 @@ import math
 
 import keras
 
+from kerasnotes import activations
+from kerasnotes import initializers
+from kerasnotes import layers
 from kerasnotes import optimizers
 
 
-def _dense(activation):
-    """Dense followed by `activation` (a name or a layer factory)."""
+def _dense(activation=None, layer=None):
+    """Dense with `activation` (a function), or followed by `layer()`."""
 
-    def layers(units, initializer, regularizer):
+    def build(units, initializer, regularizer):
         dense = keras.layers.Dense(
             units,
-            activation=activation if isinstance(activation, str) else None,
+            activation=activation,
             kernel_initializer=initializer,
             kernel_regularizer=regularizer,
         )
-        if isinstance(activation, str):
-            return [dense]
-        return [dense, activation()]
+        return [dense] if layer is None else [dense, layer()]
 
-    return layers
+    return build
+
+
+def _maxout(pieces):
+    def build(units, initializer, regularizer):
+        return [
+            layers.Maxout(
+                units,
+                pieces=pieces,
+                kernel_initializer=initializer,
+                kernel_regularizer=regularizer,
+            )
+        ]
+
+    return build
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,16 +58,14 @@ class Activation:
 
 # name -> Activation(block, initializer[, dropout])
 ACTIVATIONS = {
-    "relu": Activation(_dense("relu"), keras.initializers.HeNormal),
-    "leaky_relu": Activation(
-        _dense(lambda: keras.layers.LeakyReLU(negative_slope=0.01)),
-        keras.initializers.HeNormal,
-    ),
-    "elu": Activation(_dense("elu"), keras.initializers.HeNormal),
+    "relu": Activation(_dense(activations.relu), initializers.HeNormal),
+    "leaky_relu": Activation(_dense(activations.leaky_relu), initializers.HeNormal),
+    "elu": Activation(_dense(activations.elu), initializers.HeNormal),
     "selu": Activation(
-        _dense("selu"), keras.initializers.LecunNormal, keras.layers.AlphaDropout
+        _dense(layer=layers.SELU), initializers.LecunNormal, keras.layers.AlphaDropout
     ),
-    "swish": Activation(_dense("swish"), keras.initializers.HeNormal),
+    "swish": Activation(_dense(layer=layers.Swish), initializers.HeNormal),
+    "maxout": Activation(_maxout(pieces=2), initializers.XavierUniform),
 }
 
 # name -> (learning_rate or schedule) -> optimizer

@@ -3,6 +3,9 @@ import keras_tuner
 import numpy as np
 import pytest
 
+from kerasnotes import activations
+from kerasnotes import initializers
+from kerasnotes import layers
 from kerasnotes import optimizers
 from kerasnotes.tuning import HyperMLP
 from kerasnotes.tuning import _space
@@ -29,7 +32,7 @@ def test_default_space_covers_the_issue():
     assert (space["depth"].min_value, space["depth"].max_value) == (1, 4)
     assert tuple(space["units"].values) == (16, 32, 64, 128, 256, 512)
     assert tuple(space["batch_size"].values) == (16, 32, 64, 128, 256)
-    assert {"relu", "leaky_relu", "elu", "selu", "swish"} <= set(
+    assert {"relu", "leaky_relu", "elu", "selu", "swish", "maxout"} == set(
         space["activation"].values
     )
     assert {"nag", "adamw", "amsgrad", "adam", "rmsprop"} == set(
@@ -69,7 +72,8 @@ def test_selu_block_uses_lecun_normal_and_alpha_dropout():
         units=16,
     )
     dense = [l for l in model.layers if isinstance(l, keras.layers.Dense)]
-    assert isinstance(dense[0].kernel_initializer, keras.initializers.LecunNormal)
+    assert isinstance(dense[0].kernel_initializer, initializers.LecunNormal)
+    assert sum(isinstance(l, layers.SELU) for l in model.layers) == 2
     assert sum(isinstance(l, keras.layers.AlphaDropout) for l in model.layers) == 2
     assert not any(type(l) is keras.layers.Dropout for l in model.layers)
 
@@ -85,9 +89,23 @@ def test_relu_block_uses_he_normal_and_regularizer():
     )
     dense = [l for l in model.layers if isinstance(l, keras.layers.Dense)]
     assert len(dense) == 4  # three hidden + output
-    assert isinstance(dense[0].kernel_initializer, keras.initializers.HeNormal)
+    assert isinstance(dense[0].kernel_initializer, initializers.HeNormal)
+    assert dense[0].activation is activations.relu
     assert isinstance(dense[0].kernel_regularizer, keras.regularizers.L2)
     assert dense[0].kernel_regularizer.l2 == pytest.approx(1e-3)
+
+
+def test_swish_and_maxout_blocks_use_this_package_layers():
+    model, _ = _build(HyperMLP("binary", input_dim=4), activation="swish", depth=1)
+    swish = [l for l in model.layers if isinstance(l, layers.Swish)]
+    assert len(swish) == 1 and swish[0].trainable_weights
+    model, _ = _build(
+        HyperMLP("binary", input_dim=4), activation="maxout", depth=2, units=32
+    )
+    maxout = [l for l in model.layers if isinstance(l, layers.Maxout)]
+    assert len(maxout) == 2 and maxout[0].pieces == 2
+    assert model.layers[0].output.shape == (None, 32)
+    assert isinstance(maxout[0].kernel_initializer, initializers.XavierUniform)
 
 
 @pytest.mark.parametrize(

@@ -246,3 +246,48 @@ def test_distribution_strategy_reaches_each_trial(tmp_path):
     replicas = eval(line.split(" ", 1)[1].rsplit(" [", 1)[0])
     assert replicas[-1] == 2, line
     assert line.endswith("['COMPLETED']"), line
+
+
+def test_oversampling_touches_training_rows_only(tmp_path, monkeypatch):
+    import kerasnotes.data
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(240, 4)).astype("float32")
+    y = (x[:, 0] > 1.1).astype(int)  # about 14% positive
+    x_train, y_train, x_val, y_val = x[:180], y[:180], x[180:], y[180:]
+    calls = []
+    real = kerasnotes.data.oversample
+
+    def spy(xs, ys, **kwargs):
+        calls.append(np.asarray(xs).copy())
+        return real(xs, ys, **kwargs)
+
+    monkeypatch.setattr(kerasnotes.data, "oversample", spy)
+    seen = []
+
+    class Recording(HyperMLP):
+        def fit(self, hp, model, xs, ys, validation_data=None, **kwargs):
+            seen.append((np.bincount(ys.ravel().astype(int)), validation_data))
+            return super().fit(hp, model, xs, ys, validation_data=validation_data, **kwargs)
+
+    search(
+        x_train,
+        y_train,
+        validation_data=(x_val, y_val),
+        oversample="smote",
+        hypermodel=Recording("binary", depth=1, units=16),
+        tuner="random",
+        directory=str(tmp_path),
+        max_trials=1,
+        epochs=2,
+        seed=0,
+        verbose=0,
+    )
+    assert len(calls) == 1
+    resampled_from = {row.tobytes() for row in calls[0]}
+    assert not resampled_from & {row.tobytes() for row in x_val}
+    assert len(resampled_from) == len(x_train)
+    counts, validation = seen[0]
+    assert counts[0] == counts[1] == (y_train == 0).sum()  # balanced
+    np.testing.assert_array_equal(validation[0], x_val)  # untouched
+    assert len(validation[1]) == len(y_val)
