@@ -1,6 +1,7 @@
 """search(): KerasTuner over HyperMLP with oversampling of training data only."""
 
 import dataclasses
+import gc
 import glob
 import json
 import os
@@ -360,15 +361,23 @@ def search(
     instance.verbose = options["verbose"]
     instance.total_trials = max_trials
 
-    instance.search(
-        x_train,
-        y_train,
-        validation_data=(x_val, y_val),
-        epochs=epochs,
-        callbacks=list(options["callbacks"] or [])
-        + [keras.callbacks.TerminateOnNaN()],
-        verbose=0,
-    )
+    # KerasTuner runs gc.collect() before building each trial's model; with
+    # TensorFlow's many long-lived objects that full collection costs about
+    # 0.3 s. Freezing what exists now (modules, data, the tuner) lets those
+    # collections scan only the trial's own objects.
+    gc.freeze()
+    try:
+        instance.search(
+            x_train,
+            y_train,
+            validation_data=(x_val, y_val),
+            epochs=epochs,
+            callbacks=list(options["callbacks"] or [])
+            + [keras.callbacks.TerminateOnNaN()],
+            verbose=0,
+        )
+    finally:
+        gc.unfreeze()
 
     completed = [
         t
