@@ -229,8 +229,12 @@ def test_works_under_jit():
 
         fn = jax.jit(robust_loss)
     else:
-        pytest.skip("PyTorch has no jit that this test can use offline")
-    assert_allclose(fn(x, alpha, 1.0), paper_rho(x, 0.5, 1.0), rtol=1e-5, atol=1e-7)
+        import torch
+
+        # fullgraph=True fails on any Python branch on a tensor value.
+        fn = torch.compile(robust_loss, backend="eager", fullgraph=True)
+    x_t, alpha_t = keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(alpha)
+    assert_allclose(fn(x_t, alpha_t, 1.0), paper_rho(x, 0.5, 1.0), rtol=1e-5, atol=1e-7)
 
 
 # RobustLoss ---------------------------------------------------------------
@@ -306,3 +310,17 @@ def test_bad_arguments(kwargs, name):
 def test_function_checks_static_scale():
     with pytest.raises(ValueError, match="`scale`.*Received: scale=0"):
         robust_loss([1.0], 1.0, 0)
+
+
+def test_components_are_registered():
+    import kerasnotes
+
+    for name in [
+        "Huber",
+        "RobustLoss",
+        "AdaptiveRobustLoss",
+        "PerceptronLoss",
+        "TrainableLossModel",
+    ]:
+        obj = keras.saving.get_registered_object(f"kerasnotes>{name}")
+        assert obj is getattr(kerasnotes.losses, name)
