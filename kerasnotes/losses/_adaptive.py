@@ -272,7 +272,8 @@ class AdaptiveRobustLoss(keras.losses.Loss):
 
     def call(self, y_true, y_pred):
         y_true, y_pred = same_rank(y_true, y_pred)
-        if self.num_dims is not None and y_pred.shape[-1] != self.num_dims:
+        last = y_pred.shape[-1] if len(y_pred.shape) else None
+        if self.num_dims is not None and last not in (None, self.num_dims):
             raise ValueError(
                 f"{type(self).__name__} was built with num_dims="
                 f"{self.num_dims}, but y_pred has shape {y_pred.shape}: the "

@@ -139,6 +139,29 @@ def test_gross_outliers_lower_clean_error_than_mse():
     assert err_adaptive < 0.1 * err_mse, (err_adaptive, err_mse)
 
 
+def test_per_dimension_alpha_follows_each_columns_noise():
+    # column 0: Gaussian noise, column 1: Cauchy noise, one model, one fit
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 3)).astype("float32")
+    clean = x @ np.array([[1.5, -1.0], [-2.0, 0.5], [0.5, 2.0]])
+    noise = np.stack(
+        [0.5 * rng.normal(size=400), 0.5 * rng.standard_cauchy(size=400)], axis=1
+    )
+    y = (clean + noise).astype("float32")
+    loss = AdaptiveRobustLoss(num_dims=2)
+    keras.utils.set_random_seed(0)
+    base = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model = TrainableLossModel(base, loss)
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.05),
+        jit_compile=JIT,
+        steps_per_execution=STEPS_PER_EXECUTION,
+    )
+    model.fit(x, y, batch_size=20, epochs=20, verbose=0)
+    alpha = to_numpy(loss.alpha)
+    assert alpha[0] > 1.7 and alpha[1] < 0.3, alpha
+
+
 # TrainableLossModel and serialization --------------------------------------
 
 

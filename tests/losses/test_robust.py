@@ -48,6 +48,10 @@ def test_hand_checked():
     )
     # alpha=0, c=2, x=2: log(0.5 + 1)
     assert_allclose(_rho([2.0], 0.0, 2.0), [math.log(1.5)])
+    # integer residuals are computed in floatx
+    out = robust_loss(np.array([0, 1, 3]), 1, 1)
+    assert keras.backend.standardize_dtype(out.dtype) == "float32"
+    assert_allclose(out, [0.0, math.sqrt(2) - 1, math.sqrt(10) - 1])
 
 
 @pytest.mark.parametrize("tensor_alpha", [False, True])
@@ -279,6 +283,18 @@ def test_robust_loss_trains_with_jit():
     )
     history = model.fit(x, y, epochs=10, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < 0.1 * history.history["loss"][0]
+
+
+def test_robust_loss_under_mixed_precision():
+    keras.config.set_dtype_policy("mixed_float16")
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 3)).astype("float32")
+    y = 100.0 * (x @ np.array([[1.0], [-1.0], [2.0]], "float32"))
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(0.1), loss=RobustLoss(0.5, 0.1))
+    history = model.fit(x, y, epochs=3, batch_size=16, verbose=0)
+    assert np.all(np.isfinite(history.history["loss"]))
+    assert history.history["loss"][-1] < history.history["loss"][0]
 
 
 @pytest.mark.parametrize("alpha", [0.5, -INF])
