@@ -340,3 +340,29 @@ def test_components_are_registered():
     ]:
         obj = keras.saving.get_registered_object(f"kerasnotes>{name}")
         assert obj is getattr(kerasnotes.losses, name)
+
+
+@pytest.mark.parametrize("alpha", [-INF, -2.0, 0.0, 0.5, 1.0, 2.0, 3.0])
+def test_static_alpha_gradients_match_float64_finite_differences(alpha):
+    x = np.array([-4.0, -0.7, 0.0, 0.2, 1.5, 6.0], "float32")
+    c = np.full_like(x, 1.3)
+
+    def total(x, c):
+        return keras.ops.sum(robust_loss(x, alpha, c))
+
+    _, (gx, gc) = value_and_grad(total, x, c)
+    if alpha in SPECIAL:
+
+        def f(x, c):
+            return SPECIAL[alpha]((x / c) ** 2)
+
+    else:
+
+        def f(x, c):
+            return paper_rho(x, alpha, c)
+
+    xd, cd, h = x.astype(np.float64), c.astype(np.float64), 1e-6
+    fd_x = (f(xd + h, cd) - f(xd - h, cd)) / (2 * h)
+    fd_c = (f(xd, cd + h) - f(xd, cd - h)) / (2 * h)
+    assert_allclose(gx, fd_x, rtol=1e-4, atol=1e-6)
+    assert_allclose(gc, fd_c, rtol=1e-4, atol=1e-6)
