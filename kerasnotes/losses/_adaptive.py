@@ -48,6 +48,18 @@ def log_partition(alpha):
 
     Returns:
         Tensor of `log Z(alpha)`, same shape and float dtype as `alpha`.
+
+    Example:
+
+    >>> import keras, math
+    >>> from kerasnotes.losses import log_partition
+    >>> z = keras.ops.convert_to_numpy(log_partition([0.0, 2.0]))
+    >>> [round(float(v), 4) for v in z]  # log(pi sqrt 2), log(sqrt(2 pi))
+    [1.4913, 0.9189]
+
+    References:
+        - [Barron, "A General and Adaptive Robust Loss Function",
+          CVPR 2019](https://arxiv.org/abs/1701.03077), eq. 16-17.
     """
     alpha = ops.convert_to_tensor(alpha)
     dtype = keras.backend.standardize_dtype(alpha.dtype)
@@ -327,6 +339,15 @@ class TrainableLossModel(keras.Model):
     >>> base = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
     >>> model = kerasnotes.losses.TrainableLossModel(base, loss)
     >>> model.compile(optimizer="adam")
+    >>> len(model.trainable_variables)  # kernel, bias, latent alpha and scale
+    4
+
+    References:
+        - [Barron, "A General and Adaptive Robust Loss Function",
+          CVPR 2019](https://arxiv.org/abs/1701.03077), section 2: alpha and
+          scale are fitted jointly with the model by minimizing the NLL.
+
+    Notes passage: 002, "Loss functions" table, row "Adaptive Loss".
     """
 
     def __init__(self, model, loss, **kwargs):

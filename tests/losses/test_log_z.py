@@ -28,7 +28,9 @@ def _direct_log_z(alpha):
         b = abs(alpha - 2.0)
         return math.exp(-b / alpha * ((z / b + 1.0) ** (alpha / 2.0) - 1.0))
 
-    value, _ = integrate.quad(density, -np.inf, np.inf, epsabs=0, epsrel=1e-11, limit=400)
+    value, _ = integrate.quad(
+        density, -np.inf, np.inf, epsabs=0, epsrel=1e-11, limit=400
+    )
     return math.log(value)
 
 
