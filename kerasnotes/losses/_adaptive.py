@@ -2,6 +2,7 @@
 
 import math
 import pathlib
+import warnings
 
 import keras
 import numpy as np
@@ -149,7 +150,8 @@ class AdaptiveRobustLoss(keras.losses.Loss):
     ```
 
     In a custom training loop, add `loss.trainable_variables` to the
-    variables you differentiate.
+    variables you differentiate. Used in `compile` without the wrapper, the
+    loss warns once at its first call: alpha and scale would stay fixed.
 
     Args:
         num_dims: `None` for one alpha and one scale shared by every output,
@@ -245,6 +247,8 @@ class AdaptiveRobustLoss(keras.losses.Loss):
         self.alpha_init = alpha_init
         self.scale_lo = scale_lo
         self.scale_init = scale_init
+        # Set by TrainableLossModel; a loss used without one warns once.
+        self._held_by_model = False
         fraction = (alpha_init_value - alpha_lo) / (alpha_hi - alpha_lo)
         self.parameter_layer = AdaptiveRobustParameters(
             shape=() if num_dims is None else (num_dims,),
@@ -290,6 +294,17 @@ class AdaptiveRobustLoss(keras.losses.Loss):
                 f"{type(self).__name__} was built with num_dims="
                 f"{self.num_dims}, but y_pred has shape {y_pred.shape}: the "
                 "last axis must have that size."
+            )
+        if not self._held_by_model and not getattr(self, "_warned", False):
+            self._warned = True
+            warnings.warn(
+                f"{type(self).__name__} learns alpha and scale only if the "
+                "model holds `loss.parameter_layer` (wrap the model in "
+                "kerasnotes.losses.TrainableLossModel), or, in a custom "
+                "training loop, if you differentiate with respect to "
+                "`loss.trainable_variables`. Used as `compile(loss=...)` "
+                "alone, they keep their initial values.",
+                stacklevel=2,
             )
         alpha = ops.cast(self._alpha(), y_pred.dtype)
         scale = ops.cast(self._scale(), y_pred.dtype)
@@ -366,6 +381,7 @@ class TrainableLossModel(keras.Model):
             )
         self.base_model = model
         self.trainable_loss = loss
+        loss._held_by_model = True
         self.loss_parameters = layer
 
     def call(self, inputs, training=None):

@@ -227,6 +227,17 @@ def test_bad_arguments(kwargs, name):
     assert repr(kwargs[name]) in str(info.value)
 
 
+def test_compile_without_the_wrapper_warns_that_nothing_is_learned():
+    x, y, _ = _regression("gaussian", n=40)
+    loss = AdaptiveRobustLoss()
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.Adam(0.1), loss=loss)
+    with pytest.warns(UserWarning, match="TrainableLossModel"):
+        model.fit(x, y, epochs=1, batch_size=20, verbose=0)
+    # the model did not hold the weights: alpha stayed where it started
+    assert_allclose(loss.alpha, 1.0)
+
+
 def test_wrapper_rejects_a_loss_without_parameters():
     base = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
     with pytest.raises(ValueError, match="`loss`"):
