@@ -41,6 +41,7 @@ bench: install
 	$(PY) bench/optimizers.py
 	$(PY) bench/smote.py
 	$(PY) bench/layers.py
+	$(PY) bench/losses.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -14,12 +14,14 @@ from kerasnotes import optimizers  # noqa: E402  (registers the optimizers)
 from kerasnotes import activations  # noqa: E402
 from kerasnotes import initializers  # noqa: E402
 from kerasnotes import layers  # noqa: E402
+from kerasnotes import losses  # noqa: E402  (registers the losses)
 
 __all__ = [
     "activations",
     "data",
     "initializers",
     "layers",
+    "losses",
     "optimizers",
     "__version__",
 ]
