@@ -10,5 +10,6 @@ dependencies (scikit-learn, imbalanced-learn, KerasTuner, matplotlib) when used.
 __version__ = "0.1.0"
 
 from kerasnotes import optimizers  # noqa: E402  (registers the optimizers)
+from kerasnotes import schedules  # noqa: E402  (registers the schedules)
 
-__all__ = ["optimizers", "__version__"]
+__all__ = ["optimizers", "schedules", "__version__"]
