@@ -12,5 +12,6 @@ __version__ = "0.1.0"
 from kerasnotes import optimizers  # noqa: E402  (registers the optimizers)
 from kerasnotes import schedules  # noqa: E402  (registers the schedules)
 from kerasnotes import callbacks  # noqa: E402  (light: keras only)
+from kerasnotes import diagnostics  # noqa: E402  (light: keras only)
 
-__all__ = ["optimizers", "schedules", "callbacks", "__version__"]
+__all__ = ["optimizers", "schedules", "callbacks", "diagnostics", "__version__"]

@@ -76,7 +76,8 @@ def plot_schedule(schedule, steps, *, ax=None, path=None, log_scale=False, label
 
     >>> import kerasnotes
     >>> schedule = kerasnotes.schedules.OneCycle(0.1, total_steps=200)
-    >>> ax = kerasnotes.plot.plot_schedule(schedule, 200)
+    >>> from kerasnotes.plot import plot_schedule
+    >>> ax = plot_schedule(schedule, 200)
     """
     ax = _axes(ax)
     xs, ys = schedule_values(schedule, steps)
