@@ -39,6 +39,7 @@ test-backends: install-backends
 
 bench: install
 	$(PY) bench/optimizers.py
+	$(PY) bench/schedules.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
