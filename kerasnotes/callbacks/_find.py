@@ -2,6 +2,8 @@
 
 import math
 
+import keras
+
 from kerasnotes.callbacks._lr_finder import LRFinder
 
 
@@ -59,7 +61,11 @@ def find_learning_rate(
         stop_factor=stop_factor,
     )
     try:
-        batches = math.ceil(len(x) / batch_size) if y is not None else len(x)
+        if y is not None:  # arrays (or a list / dict of arrays for x)
+            first = keras.tree.flatten(x)[0]
+            batches = math.ceil(len(first) / batch_size)
+        else:  # a dataset or PyDataset: its length counts batches
+            batches = len(x)
     except TypeError:  # a dataset without a length
         batches = 1
     epochs = max(1, math.ceil(num_steps / max(1, batches)))
