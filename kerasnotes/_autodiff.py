@@ -34,7 +34,8 @@ def _torch(fn, args):
     import torch
 
     def leaf(x):
-        return torch.as_tensor(keras.ops.convert_to_tensor(x)).detach().requires_grad_(True)
+        tensor = torch.as_tensor(keras.ops.convert_to_tensor(x))
+        return tensor.detach().requires_grad_(True)
 
     args = keras.tree.map_structure(leaf, args)
     flat = keras.tree.flatten(args)

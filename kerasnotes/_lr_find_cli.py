@@ -22,10 +22,14 @@ def load_csv(path, target):
         raise DataError(f"no such file: {path}") from error
     if target not in frame.columns:
         raise DataError(
-            f"column {target!r} not in {path} (columns: {', '.join(map(str, frame.columns))})"
+            f"column {target!r} not in {path} "
+            f"(columns: {', '.join(map(str, frame.columns))})"
         )
     features = frame.drop(columns=[target])
-    bad = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
+    bad = [
+        c for c in features.columns
+        if not pd.api.types.is_numeric_dtype(features[c])
+    ]
     if bad:
         raise DataError(f"non-numeric feature columns: {', '.join(map(str, bad))}")
     frame = frame.dropna()
@@ -36,15 +40,11 @@ def load_csv(path, target):
     x = ((x - x.mean(axis=0)) / np.where(scale > 0, scale, 1.0)).astype("float32")
     y = frame[target].to_numpy()
     values = np.unique(y)
-    if (
-        pd.api.types.is_numeric_dtype(frame[target])
-        and len(values) <= 10
-        and np.all(np.equal(np.mod(values, 1), 0))
-    ):
-        codes = np.searchsorted(values, y)
-        task = "binary" if len(values) == 2 else "multiclass"
-        return x, codes.astype("float32" if task == "binary" else "int32"), task
-    if not pd.api.types.is_numeric_dtype(frame[target]):
+    numeric = pd.api.types.is_numeric_dtype(frame[target])
+    is_label = not numeric or (
+        len(values) <= 10 and np.all(np.equal(np.mod(values, 1), 0))
+    )
+    if is_label:
         codes = np.searchsorted(values, y)
         task = "binary" if len(values) == 2 else "multiclass"
         return x, codes.astype("float32" if task == "binary" else "int32"), task

@@ -32,7 +32,9 @@ def _demo(parser):
 
 
 def _lr_find(parser):
-    parser.add_argument("--csv", help="CSV file (default: scikit-learn's breast-cancer data)")
+    parser.add_argument(
+        "--csv", help="CSV file (default: scikit-learn's breast-cancer data)"
+    )
     parser.add_argument("--target", help="target column of the CSV file")
     parser.add_argument(
         "--plot", default="lr_find.png", help="where to save the plot (lr_find.png)"
@@ -43,7 +45,9 @@ def _lr_find(parser):
     )
     parser.add_argument("--batch-size", type=int, default=32, help="batch size (32)")
     parser.add_argument("--num-steps", type=int, default=100, help="sweep steps (100)")
-    parser.add_argument("--start-lr", type=float, default=1e-7, help="first rate (1e-7)")
+    parser.add_argument(
+        "--start-lr", type=float, default=1e-7, help="first rate (1e-7)"
+    )
     parser.add_argument("--end-lr", type=float, default=10.0, help="last rate (10)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (0)")
 

@@ -24,7 +24,8 @@ import pathlib
 import torch
 from torch.optim import lr_scheduler
 
-OUT = pathlib.Path(__file__).resolve().parents[1] / "tests" / "schedules" / "goldens.json"
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+OUT = ROOT / "tests" / "schedules" / "goldens.json"
 
 
 def record(make_scheduler, lr, steps):

@@ -55,3 +55,24 @@ def test_user_errors_are_one_line(argv, message, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith("kerasnotes lr-find: error: ")
     assert message in err and "\n" not in err
+
+
+def test_csv_target_kinds(tmp_path):
+    from kerasnotes._lr_find_cli import DataError
+    from kerasnotes._lr_find_cli import load_csv
+
+    labels = tmp_path / "labels.csv"
+    labels.write_text("a,b,species\n1,10,cat\n2,20,dog\n3,30,cat\n4,40,owl\n")
+    x, y, task = load_csv(labels, "species")
+    assert task == "multiclass" and y.tolist() == [0, 1, 0, 2]
+    # Features standardized (mean 0, population std 1).
+    np.testing.assert_allclose(x.mean(axis=0), 0.0, atol=1e-6)
+    np.testing.assert_allclose(x.std(axis=0), 1.0, rtol=1e-6)
+    numbers = tmp_path / "numbers.csv"
+    numbers.write_text("a,b,grade,price\n1,10,0,1.5\n2,20,2,2.5\n3,30,1,3.25\n4,40,2,0.5\n")
+    assert load_csv(numbers, "grade")[2] == "multiclass"
+    x, y, task = load_csv(numbers, "price")
+    assert task == "regression" and y.tolist() == [1.5, 2.5, 3.25, 0.5]
+    assert x.shape == (4, 3)
+    with pytest.raises(DataError, match="non-numeric feature columns: species"):
+        load_csv(labels, "a")
