@@ -1,73 +1,94 @@
-"""Value and gradient of a function on the active Keras backend.
+"""Backend-dispatching automatic differentiation (private).
 
-`keras.ops` has no gradient operation, so this small dispatcher uses
-`tf.GradientTape`, `jax.value_and_grad` or `torch.autograd`, for tests, plots
-and benchmarks that need gradients of `keras.ops` code outside a training
-step. The backend library is imported when a function is called (it is
-already loaded as Keras's backend).
+`value_and_grad(fn, *args)` returns `fn(*args)` and the gradients of that
+scalar with respect to each positional argument (a tensor or a nested
+list/tuple/dict of tensors; the gradients have the same structure). It uses
+`tf.GradientTape` on TensorFlow, `jax.value_and_grad` on JAX and
+`torch.autograd.grad` on PyTorch; each backend is imported inside the call,
+so importing this module imports none of them.
 """
 
 import keras
 import numpy as np
 
 
+def _tensorflow(fn, args):
+    import tensorflow as tf
+
+    args = keras.tree.map_structure(tf.convert_to_tensor, args)
+    with tf.GradientTape() as tape:
+        tape.watch(keras.tree.flatten(args))
+        value = fn(*args)
+    grads = tape.gradient(
+        value, args, unconnected_gradients=tf.UnconnectedGradients.ZERO
+    )
+    return value, tuple(grads)
+
+
+def _jax(fn, args):
+    import jax
+    import jax.numpy as jnp
+
+    args = keras.tree.map_structure(jnp.asarray, args)
+    value, grads = jax.value_and_grad(fn, argnums=tuple(range(len(args))))(*args)
+    return value, tuple(grads)
+
+
+def _torch(fn, args):
+    import torch
+
+    def leaf(x):
+        tensor = torch.as_tensor(keras.ops.convert_to_tensor(x))
+        return tensor.detach().requires_grad_(True)
+
+    args = keras.tree.map_structure(leaf, args)
+    flat = keras.tree.flatten(args)
+    with torch.enable_grad():
+        value = fn(*args)
+        if value.requires_grad:
+            grads = torch.autograd.grad(value, flat, allow_unused=True)
+        else:  # e.g. a step function: no path back to the inputs
+            grads = [None] * len(flat)
+    grads = [
+        torch.zeros_like(x) if g is None else g for g, x in zip(grads, flat)
+    ]
+    return value.detach(), tuple(keras.tree.pack_sequence_as(args, grads))
+
+
 def value_and_grad(fn, *args):
-    """Returns `(fn(*args), (d fn / d arg for each arg))`.
-
-    Args:
-        fn: A function of tensors returning a scalar tensor.
-        *args: Arrays or tensors (floating point); each is differentiated.
-
-    Returns:
-        The value and a tuple with one gradient per argument, as backend
-        tensors with the argument's shape (zeros where `fn` does not depend
-        on it).
-    """
+    """`(fn(*args), (d fn / d args[0], d fn / d args[1], ...))` on the
+    current Keras backend; `fn` must return a scalar tensor."""
     backend = keras.backend.backend()
     if backend == "tensorflow":
-        import tensorflow as tf
-
-        tensors = [tf.convert_to_tensor(a) for a in args]
-        with tf.GradientTape() as tape:
-            for t in tensors:
-                tape.watch(t)
-            value = fn(*tensors)
-        grads = tape.gradient(
-            value,
-            tensors,
-            unconnected_gradients=tf.UnconnectedGradients.ZERO,
-        )
-        return value, tuple(grads)
+        return _tensorflow(fn, args)
     if backend == "jax":
-        import jax
-        import jax.numpy as jnp
-
-        tensors = [jnp.asarray(a) for a in args]
-        value, grads = jax.value_and_grad(
-            fn, argnums=tuple(range(len(tensors)))
-        )(*tensors)
-        return value, tuple(grads)
+        return _jax(fn, args)
     if backend == "torch":
-        import torch
-
-        tensors = [
-            keras.ops.convert_to_tensor(a).detach().clone().requires_grad_(True)
-            for a in args
-        ]
-        with torch.enable_grad():
-            value = fn(*tensors)
-            if value.requires_grad:
-                grads = torch.autograd.grad(value, tensors, allow_unused=True)
-            else:  # e.g. a step function: no path back to the inputs
-                grads = [None] * len(tensors)
-        grads = tuple(
-            torch.zeros_like(t) if g is None else g
-            for t, g in zip(tensors, grads)
-        )
-        return value.detach(), grads
+        return _torch(fn, args)
     raise NotImplementedError(
-        f"value_and_grad does not support the {backend!r} backend."
+        f"Automatic differentiation is not available on backend {backend!r}."
     )
+
+
+def model_loss_fn(model, x, y, loss, *, training=True, sample_weight=None):
+    """A function of the trainable values that returns the scalar loss of
+    `model` on `(x, y)`, running the model statelessly (no variable is
+    changed, batch-norm statistics and RNG state included). The loss is the
+    data term only: layers' regularization penalties are not added."""
+    non_trainable = [v.value for v in model.non_trainable_variables]
+    loss = keras.losses.get(loss) if isinstance(loss, (str, dict)) else loss
+
+    def fn(trainable_values):
+        y_pred, _ = model.stateless_call(
+            trainable_values, non_trainable, x, training=training
+        )
+        if isinstance(loss, keras.losses.Loss):
+            value = loss(y, y_pred, sample_weight=sample_weight)
+        else:
+            value = keras.ops.mean(loss(y, y_pred))
+        return value
+
+    return fn
 
 
 def value_and_derivative(fn, x, dtype="float32"):
