@@ -42,6 +42,8 @@ bench: install
 	$(PY) bench/smote.py
 	$(PY) bench/layers.py
 	$(PY) bench/tuning.py
+	$(PY) bench/losses.py
+	$(PY) bench/schedules.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -95,3 +95,20 @@ def check_optional_weight_decay(kwargs):
     """Checks the base optimizer's `weight_decay` keyword when it is given."""
     if kwargs.get("weight_decay") is not None:
         check_non_negative("weight_decay", kwargs["weight_decay"])
+
+
+def check_at_least(name, value, minimum, what=None):
+    """Checks ``value >= minimum``; `what` describes the bound in the message
+    (e.g. ``"initial_learning_rate (0.001)"``), the number itself by default."""
+    check_real(name, value)
+    if value < minimum:
+        _fail(name, f">= {what if what is not None else repr(minimum)}", value)
+    return value
+
+
+def check_at_most(name, value, maximum, what=None):
+    """Checks ``value <= maximum``; `what` describes the bound in the message."""
+    check_real(name, value)
+    if value > maximum:
+        _fail(name, f"<= {what if what is not None else repr(maximum)}", value)
+    return value

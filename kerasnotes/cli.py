@@ -14,7 +14,7 @@ class UsageError(Exception):
     """Bad input from the user: reported in one line, exit status 2."""
 
 
-def _demo(parser):
+def _compare_optimizers(parser):
     parser.add_argument(
         "--epochs", type=int, default=60, help="most epochs per model (60)"
     )
@@ -91,6 +91,59 @@ def _tune_runner(demo):
     return run
 
 
+def _lr_find(parser):
+    parser.add_argument(
+        "--csv", help="CSV file (default: scikit-learn's breast-cancer data)"
+    )
+    parser.add_argument("--target", help="target column of the CSV file")
+    parser.add_argument(
+        "--plot", default="lr_find.png", help="where to save the plot (lr_find.png)"
+    )
+    parser.add_argument(
+        "--optimizer", choices=["sgd", "momentum", "adam"], default="sgd",
+        help="optimizer swept (sgd)",
+    )
+    parser.add_argument("--batch-size", type=int, default=32, help="batch size (32)")
+    parser.add_argument("--num-steps", type=int, default=100, help="sweep steps (100)")
+    parser.add_argument(
+        "--start-lr", type=float, default=1e-7, help="first rate (1e-7)"
+    )
+    parser.add_argument("--end-lr", type=float, default=10.0, help="last rate (10)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (0)")
+
+    def run(args):
+        from kerasnotes._lr_find_cli import DataError
+        from kerasnotes._lr_find_cli import run_lr_find
+
+        if (args.csv is None) != (args.target is None):
+            raise UsageError("--csv and --target go together")
+        if args.batch_size <= 0:
+            raise UsageError(f"--batch-size must be > 0, got {args.batch_size}")
+        if args.num_steps <= 1:
+            raise UsageError(f"--num-steps must be > 1, got {args.num_steps}")
+        if not 0 < args.start_lr < args.end_lr:
+            raise UsageError(
+                f"need 0 < --start-lr < --end-lr, got {args.start_lr} and {args.end_lr}"
+            )
+        try:
+            run_lr_find(
+                args.csv,
+                args.target,
+                plot=args.plot,
+                optimizer=args.optimizer,
+                batch_size=args.batch_size,
+                num_steps=args.num_steps,
+                start_learning_rate=args.start_lr,
+                end_learning_rate=args.end_lr,
+                seed=args.seed,
+            )
+        except DataError as error:
+            raise UsageError(str(error)) from error
+        return 0
+
+    return run
+
+
 def _tune(parser):
     _add_tune_arguments(parser)
     return _tune_runner(demo=False)
@@ -115,9 +168,14 @@ COMMANDS = {
         "hyperparameters, report.md and pictures to --out",
     ),
     "compare-optimizers": (
-        _demo,
+        _compare_optimizers,
         "train one small model per optimizer (NAG, AdamW, AMSGrad) on the "
         "breast-cancer data and print test metrics",
+    ),
+    "lr-find": (
+        _lr_find,
+        "learning-rate range test on a CSV file or the breast-cancer data: "
+        "prints the suggested learning rate and saves the loss curve",
     ),
 }
 

@@ -15,7 +15,9 @@ import keras
 from kerasnotes import activations
 from kerasnotes import initializers
 from kerasnotes import layers
+from kerasnotes import losses
 from kerasnotes import optimizers
+from kerasnotes import schedules
 
 
 def _dense(activation=None, layer=None):
@@ -80,14 +82,22 @@ OPTIMIZERS = {
 # name -> (peak learning rate, total optimizer steps) -> float or schedule
 SCHEDULES = {
     "constant": lambda lr, steps: lr,
-    "cosine": lambda lr, steps: keras.optimizers.schedules.CosineDecay(lr, steps),
-    "warmup_cosine": lambda lr, steps: keras.optimizers.schedules.CosineDecay(
-        0.0,
-        max(1, steps - max(1, steps // 10)),
-        warmup_target=lr,
-        warmup_steps=max(1, steps // 10),
+    "cosine": lambda lr, steps: schedules.CosineAnnealing(lr, steps),
+    "warmup_cosine": lambda lr, steps: schedules.WarmUp(
+        schedules.CosineAnnealing(lr, max(1, steps - _warmup(steps))),
+        _warmup(steps),
     ),
+    "cyclical": lambda lr, steps: schedules.CyclicalLearningRate(
+        lr / 10, lr, step_size=max(1, steps // 8), mode="triangular2"
+    ),
+    "one_cycle": lambda lr, steps: schedules.OneCycle(lr, max(steps, 10)),
 }
+
+
+def _warmup(steps):
+    """The first tenth of training, at least one step."""
+    return max(1, steps // 10)
+
 
 # name -> strength -> regularizer (or None)
 REGULARIZERS = {
@@ -107,7 +117,8 @@ LOSSES = {
     },
     "regression": {
         "mse": keras.losses.MeanSquaredError,
-        "huber": keras.losses.Huber,
+        "huber": losses.Huber,
+        "robust": losses.RobustLoss,  # Barron's loss, alpha=1 (pseudo-Huber)
     },
 }
 

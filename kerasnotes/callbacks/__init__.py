@@ -1,0 +1,11 @@
+"""Callbacks: the learning-rate finder and gradient diagnostics.
+
+Callbacks are not saved in models and are not registered with Keras.
+"""
+
+from kerasnotes.callbacks._find import find_learning_rate
+from kerasnotes.callbacks._gradient_monitor import GradientMonitor
+from kerasnotes.callbacks._gradient_monitor import GradientWarning
+from kerasnotes.callbacks._lr_finder import LRFinder
+
+__all__ = ["LRFinder", "find_learning_rate", "GradientMonitor", "GradientWarning"]

@@ -1,0 +1,232 @@
+"""Gradient checking: automatic differentiation against finite differences."""
+
+import contextlib
+import warnings
+
+import keras
+import numpy as np
+
+from kerasnotes._validation import check_positive
+from kerasnotes._validation import check_positive_int
+
+
+@contextlib.contextmanager
+def _keep_float64_results():
+    """Keras 3.15 type promotion (`keras.backend.result_type`) turns float64
+    into float32 on the JAX and PyTorch backends, to follow JAX's default;
+    `ops.matmul` of two float64 tensors then returns float32. For the
+    duration of the check that rule is lifted (the table is Keras-internal;
+    if it moves, the check still runs and warns that it ran in float32)."""
+    try:
+        from keras.src.backend.common import dtypes as keras_dtypes
+
+        table = keras_dtypes.BIT64_TO_BIT32_DTYPE
+    except (ImportError, AttributeError):
+        yield
+        return
+    saved = table.get("float64")
+    table["float64"] = "float64"
+    try:
+        yield
+    finally:
+        table["float64"] = saved
+
+
+@contextlib.contextmanager
+def _float64():
+    """float64 as Keras's default float and dtype policy (and JAX's 64-bit
+    mode on JAX), restored afterwards."""
+    floatx = keras.config.floatx()
+    policy = keras.config.dtype_policy()
+    x64 = contextlib.nullcontext()
+    if keras.backend.backend() == "jax":
+        import jax
+
+        x64 = jax.enable_x64(True)
+    with x64, _keep_float64_results():
+        keras.config.set_floatx("float64")
+        keras.config.set_dtype_policy("float64")
+        try:
+            yield
+        finally:
+            keras.config.set_floatx(floatx)
+            keras.config.set_dtype_policy(policy)
+
+
+def _clone_float64(model):
+    def clone_layer(layer):
+        config = layer.get_config()
+        if "dtype" in config:
+            config["dtype"] = "float64"
+        return layer.__class__.from_config(config)
+
+    def float64_input(tensor):
+        dtype = keras.backend.standardize_dtype(tensor.dtype)
+        if "float" in dtype:
+            dtype = "float64"
+        return keras.Input(batch_shape=tuple(tensor.shape), dtype=dtype)
+
+    try:
+        # Inputs too: a model casts its inputs to their declared dtype.
+        inputs = [float64_input(t) for t in model.inputs]
+        clone = keras.models.clone_model(
+            model,
+            input_tensors=inputs[0] if len(inputs) == 1 else inputs,
+            clone_function=clone_layer,
+        )
+    except Exception as error:  # subclassed models cannot be cloned
+        raise ValueError(
+            "gradient_check needs a Sequential or functional model (it "
+            f"rebuilds the model in float64); cloning failed: {error}"
+        ) from error
+    clone.set_weights([np.asarray(w, dtype=np.float64) for w in model.get_weights()])
+    return clone
+
+
+def _float64_loss(loss):
+    if isinstance(loss, keras.losses.Loss):
+        # A copy computing in float64, made from the instance's attributes:
+        # rebuilding from the config (which copy.copy does for Keras objects)
+        # loses arguments some losses leave out of it (Keras 3.15's Huber
+        # drops `delta`).
+        original = loss
+        loss = object.__new__(type(original))
+        loss.__dict__.update(original.__dict__)
+        loss._dtype_policy = keras.dtype_policies.get("float64")
+        loss._dtype = "float64"
+        return loss
+    if isinstance(loss, str):
+        return keras.losses.get(loss)
+    return loss  # a plain function of (y_true, y_pred)
+
+
+def _as_float64(data):
+    data = np.asarray(data)
+    return data.astype(np.float64) if np.issubdtype(data.dtype, np.floating) else data
+
+
+def gradient_check(
+    model,
+    x,
+    y,
+    loss,
+    *,
+    epsilon=1e-6,
+    max_entries=64,
+    floor=1e-7,
+    training=False,
+    seed=0,
+):
+    """Checks automatic differentiation against central finite differences.
+
+    The model and the loss are rebuilt in float64, and for each trainable
+    variable `W` the gradient of the loss `L` on `(x, y)` from the backend's
+    automatic differentiation (`tf.GradientTape`, `jax.grad`,
+    `torch.autograd`) is compared entry by entry with
+
+    ```
+    numeric = (L(W + epsilon * e_k) - L(W - epsilon * e_k)) / (2 * epsilon)
+    error_k = |autodiff_k - numeric_k| / max(|autodiff_k|, |numeric_k|, floor)
+    ```
+
+    and the largest `error_k` is reported. In float64 a correct gradient
+    gives errors around `1e-8` or less (truncation `O(epsilon^2)`, rounding
+    `O(1e-16 / epsilon)`); errors above about `1e-4` point at a wrong
+    gradient, typically a custom one (`keras.ops.custom_gradient`). Kinks
+    (ReLU at 0, max, abs) can give large errors at the entries whose
+    perturbation crosses them; use smooth activations for the check.
+
+    The model is not changed. Notes: 002, the backpropagation derivation and
+    its worked example (this checks it numerically); 003, "Vanishing and
+    Exploding Gradient Problems".
+
+    Args:
+        model: A built Sequential or functional `keras.Model` (it is cloned
+            in float64; custom layers need a `get_config` that passes
+            `dtype` on).
+        x, y: A batch of inputs and targets.
+        loss: A `keras.losses.Loss`, a loss name, or a function
+            `loss(y_true, y_pred)` (averaged over its output).
+        epsilon: Float > 0, the finite-difference step. Defaults to `1e-6`.
+        max_entries: Integer > 0, the most entries checked per variable
+            (chosen at random with `seed` when a variable has more).
+            Defaults to `64`.
+        floor: Float > 0, the smallest denominator of the relative error.
+            Defaults to `1e-7`.
+        training: Run the model in training mode. Defaults to `False`.
+        seed: Seed for choosing entries. Defaults to `0`.
+
+    Returns:
+        A dict: variable path -> largest relative error, in the order of
+        `model.trainable_variables`.
+
+    Example:
+
+    >>> import keras, numpy as np
+    >>> from kerasnotes.diagnostics import gradient_check
+    >>> model = keras.Sequential([keras.Input((3,)),
+    ...                           keras.layers.Dense(4, activation="tanh"),
+    ...                           keras.layers.Dense(1)])
+    >>> x = np.random.default_rng(0).normal(size=(8, 3))
+    >>> errors = gradient_check(model, x, x.sum(axis=1, keepdims=True), "mse")
+    >>> max(errors.values()) < 1e-6
+    True
+
+    References:
+        - [CS231n, "Gradient checks"](https://cs231n.github.io/neural-networks-3/#gradcheck)
+        - Goodfellow, Bengio & Courville, "Deep Learning", 2016, section
+          11.5 (debugging strategies: check gradients against finite
+          differences).
+    """
+    check_positive("epsilon", epsilon)
+    max_entries = check_positive_int("max_entries", max_entries)
+    check_positive("floor", floor)
+    from kerasnotes._autodiff import model_loss_fn
+    from kerasnotes._autodiff import value_and_grad
+
+    paths = [v.path for v in model.trainable_variables]
+    rng = np.random.default_rng(seed)
+    with _float64():
+        clone = _clone_float64(model)
+        fn = model_loss_fn(
+            clone, _as_float64(x), _as_float64(y), _float64_loss(loss),
+            training=training,
+        )
+        values = [np.asarray(keras.ops.convert_to_numpy(v.value), np.float64)
+                  for v in clone.trainable_variables]
+        tensors = [keras.ops.convert_to_tensor(v, "float64") for v in values]
+        value, (grads,) = value_and_grad(fn, tensors)
+        dtype = keras.backend.standardize_dtype(value.dtype)
+        if dtype != "float64":
+            warnings.warn(
+                f"gradient_check ran in {dtype}, not float64, on this "
+                "backend: finite differences are much less accurate.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        grads = [np.asarray(keras.ops.convert_to_numpy(g), np.float64) for g in grads]
+
+        def loss_at(i, flat_index, delta):
+            shifted = values[i].copy()
+            shifted.reshape(-1)[flat_index] += delta
+            trial = list(tensors)
+            trial[i] = keras.ops.convert_to_tensor(shifted, "float64")
+            return float(keras.ops.convert_to_numpy(fn(trial)))
+
+        errors = {}
+        for i, path in enumerate(paths):
+            size = values[i].size
+            entries = (
+                np.arange(size) if size <= max_entries
+                else rng.choice(size, max_entries, replace=False)
+            )
+            worst = 0.0
+            for k in entries:
+                numeric = (loss_at(i, k, epsilon) - loss_at(i, k, -epsilon)) / (
+                    2 * epsilon
+                )
+                auto = grads[i].reshape(-1)[k]
+                denominator = max(abs(auto), abs(numeric), floor)
+                worst = max(worst, abs(auto - numeric) / denominator)
+            errors[path] = float(worst)
+    return errors

@@ -1,0 +1,26 @@
+"""Shape handling shared by the losses."""
+
+from keras import ops
+
+
+def same_rank(y_true, y_pred):
+    """Converts both to tensors of y_pred's dtype and reconciles their ranks.
+
+    As Keras's own losses do: when one has exactly one more axis than the
+    other and that last axis has size 1, it is squeezed (a rank-1 partner
+    is expanded instead).
+    """
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.cast(ops.convert_to_tensor(y_true), y_pred.dtype)
+    true_rank, pred_rank = len(y_true.shape), len(y_pred.shape)
+    if true_rank == pred_rank + 1 and y_true.shape[-1] == 1:
+        if pred_rank == 1:
+            y_pred = ops.expand_dims(y_pred, -1)
+        else:
+            y_true = ops.squeeze(y_true, -1)
+    elif pred_rank == true_rank + 1 and y_pred.shape[-1] == 1:
+        if true_rank == 1:
+            y_true = ops.expand_dims(y_true, -1)
+        else:
+            y_pred = ops.squeeze(y_pred, -1)
+    return y_true, y_pred

@@ -1,0 +1,131 @@
+"""The one-cycle policy (Smith & Topin 2019)."""
+
+import math
+
+import keras
+from keras import ops
+
+from kerasnotes._validation import check_one_of
+from kerasnotes._validation import check_positive
+from kerasnotes._validation import check_positive_int
+from kerasnotes._validation import check_unit_interval
+from kerasnotes.schedules._common import as_float_step
+
+STRATEGIES = ("cos", "linear")
+
+
+@keras.saving.register_keras_serializable(package="kerasnotes")
+class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
+    """One cycle: up from a low rate to the maximum, then far below the start.
+
+    With `t` the optimizer's iteration count (0 for the first update), `T =
+    total_steps`, `lr_max = maximal_learning_rate`, `lr_0 = lr_max /
+    div_factor`, `lr_end = lr_0 / final_div_factor` and the peak at `p =
+    pct_start * T - 1`:
+
+    ```
+    t' = min(t, T - 1)
+    lr(t) = anneal(lr_0, lr_max, t' / p)                    for t' <= p
+    lr(t) = anneal(lr_max, lr_end, (t' - p) / (T - 1 - p))  for t' > p
+    anneal(a, b, u) = b + (a - b) * (1 + cos(pi * u)) / 2   ("cos")
+    anneal(a, b, u) = a + (b - a) * u                       ("linear")
+    ```
+
+    The last of the `T` steps (`t = T - 1`) uses `lr_end`, and the rate stays
+    there after it. This is `torch.optim.lr_scheduler.OneCycleLR(max_lr,
+    total_steps, pct_start, anneal_strategy, div_factor, final_div_factor,
+    three_phase=False)` step for step, including the peak at step `pct_start
+    * T - 1` (which may fall between two steps).
+
+    Notes: 000, "Learning Rate Schedules" ("Cyclical Learning Rate", one
+    cycle); 004, "Optimizing Learning Rate" (pick `lr_max` with the
+    learning-rate finder, `kerasnotes.callbacks.LRFinder`).
+
+    Args:
+        maximal_learning_rate: Float > 0, the peak rate.
+        total_steps: Integer > 1, the number of steps of the cycle.
+        pct_start: Float in (0, 1), the fraction of the steps spent going up;
+            `pct_start * total_steps` must be > 1. Defaults to `0.3`.
+        div_factor: Float > 0, `lr_max / lr_0`. Defaults to `25.0`.
+        final_div_factor: Float > 0, `lr_0 / lr_end`. Defaults to `1e4`.
+        anneal_strategy: `"cos"` or `"linear"`. Defaults to `"cos"`.
+
+    Example:
+
+    >>> import kerasnotes
+    >>> schedule = kerasnotes.schedules.OneCycle(0.1, total_steps=100)
+    >>> [round(float(schedule(s)), 6) for s in (0, 29, 99)]
+    [0.004, 0.1, 0.0]
+
+    References:
+        - [Smith & Topin, "Super-Convergence: Very Fast Training of Neural
+          Networks Using Large Learning Rates", 2019](
+          https://arxiv.org/abs/1708.07120)
+        - [Smith, "A disciplined approach to neural network
+          hyper-parameters: Part 1", 2018](https://arxiv.org/abs/1803.09820)
+    """
+
+    def __init__(
+        self,
+        maximal_learning_rate,
+        total_steps,
+        pct_start=0.3,
+        div_factor=25.0,
+        final_div_factor=1e4,
+        anneal_strategy="cos",
+    ):
+        check_positive("maximal_learning_rate", maximal_learning_rate)
+        self.total_steps = check_positive_int("total_steps", total_steps)
+        if self.total_steps < 2:
+            raise ValueError(
+                "Argument `total_steps` must be > 1. "
+                f"Received: total_steps={total_steps!r}"
+            )
+        check_unit_interval("pct_start", pct_start, closed_low=False)
+        if pct_start * self.total_steps <= 1:
+            raise ValueError(
+                "Argument `pct_start` must be > 1 / total_steps "
+                f"({1 / self.total_steps!r}) so that the rate rises for at "
+                f"least one step. Received: pct_start={pct_start!r}"
+            )
+        check_positive("div_factor", div_factor)
+        check_positive("final_div_factor", final_div_factor)
+        self.anneal_strategy = check_one_of(
+            "anneal_strategy", anneal_strategy, STRATEGIES
+        )
+        self.maximal_learning_rate = float(maximal_learning_rate)
+        self.pct_start = float(pct_start)
+        self.div_factor = float(div_factor)
+        self.final_div_factor = float(final_div_factor)
+
+    def _anneal(self, start, end, fraction):
+        if self.anneal_strategy == "cos":
+            cosine = ops.add(1.0, ops.cos(ops.multiply(fraction, math.pi)))
+            return ops.add(end, ops.multiply(0.5 * (start - end), cosine))
+        return ops.add(start, ops.multiply(end - start, fraction))
+
+    def __call__(self, step):
+        last = float(self.total_steps - 1)
+        step = ops.minimum(as_float_step(step), last)
+        peak = self.pct_start * self.total_steps - 1.0
+        initial = self.maximal_learning_rate / self.div_factor
+        final = initial / self.final_div_factor
+        rising = self._anneal(
+            initial, self.maximal_learning_rate, ops.divide(step, peak)
+        )
+        falling = self._anneal(
+            self.maximal_learning_rate,
+            final,
+            ops.divide(ops.subtract(step, peak), last - peak),
+        )
+        return ops.where(ops.less_equal(step, peak), rising, falling)
+
+    def get_config(self):
+        return {
+            "maximal_learning_rate": self.maximal_learning_rate,
+            "total_steps": self.total_steps,
+            "pct_start": self.pct_start,
+            "div_factor": self.div_factor,
+            "final_div_factor": self.final_div_factor,
+            "anneal_strategy": self.anneal_strategy,
+        }

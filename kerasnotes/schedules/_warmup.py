@@ -1,0 +1,115 @@
+"""Linear warmup in front of any schedule."""
+
+import numbers
+
+import keras
+from keras import ops
+
+from kerasnotes._validation import check_non_negative
+from kerasnotes._validation import check_positive_int
+from kerasnotes.schedules._common import as_float_step
+
+_Schedule = keras.optimizers.schedules.LearningRateSchedule
+
+
+@keras.saving.register_keras_serializable(package="kerasnotes")
+class WarmUp(_Schedule):
+    """A linear warmup joined in front of a constant or any schedule.
+
+    With `t` the optimizer's iteration count (0 for the first update), `W =
+    warmup_steps`, `lr_s = start_learning_rate` and `f` the wrapped schedule
+    (a constant when `schedule` is a float):
+
+    ```
+    lr(t) = lr_s + (f(0) - lr_s) * t / W    for t < W
+    lr(t) = f(t - W)                         for t >= W
+    ```
+
+    The wrapped schedule starts its own count at 0 when the warmup ends, so
+    the joined schedule is continuous at `W`. Any schedule works, this
+    package's or Keras's, with no special case per schedule: for example
+    `WarmUp(keras.optimizers.schedules.CosineDecay(target, D, alpha), W, s)`
+    equals `keras.optimizers.schedules.CosineDecay(s, D, alpha,
+    warmup_target=target, warmup_steps=W)` at every step. The wrapped schedule
+    is saved with it (`keras.saving.serialize_keras_object`).
+
+    Notes: 000, "Learning Rate Schedules", "Warmup".
+
+    Args:
+        schedule: A float >= 0 (the rate after the warmup) or a
+            `keras.optimizers.schedules.LearningRateSchedule`.
+        warmup_steps: Integer > 0, the number of warmup steps `W`.
+        start_learning_rate: Float >= 0, the rate at step 0. Defaults to
+            `0.0`.
+
+    Example:
+
+    >>> import keras, kerasnotes
+    >>> schedule = kerasnotes.schedules.WarmUp(
+    ...     kerasnotes.schedules.CosineAnnealing(0.1, decay_steps=1000),
+    ...     warmup_steps=100)
+    >>> [round(float(schedule(s)), 4) for s in (0, 50, 100, 600)]
+    [0.0, 0.05, 0.1, 0.05]
+    >>> optimizer = keras.optimizers.AdamW(learning_rate=schedule)
+
+    References:
+        - [Goyal et al., "Accurate, Large Minibatch SGD: Training ImageNet in
+          1 Hour", 2017](https://arxiv.org/abs/1706.02677), section 2.2
+          (gradual warmup).
+        - optax's `join_schedules` / `warmup_cosine_decay_schedule`, the
+          design followed here (a warmup joined to any schedule).
+    """
+
+    def __init__(self, schedule, warmup_steps, start_learning_rate=0.0):
+        if isinstance(schedule, _Schedule):
+            self.schedule = schedule
+        elif isinstance(schedule, numbers.Real) and not isinstance(schedule, bool):
+            self.schedule = float(check_non_negative("schedule", schedule))
+        else:
+            raise ValueError(
+                "Argument `schedule` must be a float >= 0 or a "
+                "keras.optimizers.schedules.LearningRateSchedule. "
+                f"Received: schedule={schedule!r}"
+            )
+        self.warmup_steps = check_positive_int("warmup_steps", warmup_steps)
+        check_non_negative("start_learning_rate", start_learning_rate)
+        self.start_learning_rate = float(start_learning_rate)
+
+    def _after(self, step):
+        if isinstance(self.schedule, float):
+            return ops.convert_to_tensor(self.schedule, "float32")
+        return ops.cast(self.schedule(step), "float32")
+
+    def __call__(self, step):
+        step = as_float_step(step)
+        warmup_steps = float(self.warmup_steps)
+        target = self._after(ops.convert_to_tensor(0.0, "float32"))
+        warm = ops.add(
+            self.start_learning_rate,
+            ops.multiply(
+                ops.subtract(target, self.start_learning_rate),
+                ops.divide(step, warmup_steps),
+            ),
+        )
+        # Clamped at 0 so that the wrapped schedule never sees a negative step.
+        after = self._after(ops.maximum(ops.subtract(step, warmup_steps), 0.0))
+        return ops.where(ops.less(step, warmup_steps), warm, after)
+
+    def get_config(self):
+        schedule = self.schedule
+        if not isinstance(schedule, float):
+            schedule = keras.saving.serialize_keras_object(schedule)
+        return {
+            "schedule": schedule,
+            "warmup_steps": self.warmup_steps,
+            "start_learning_rate": self.start_learning_rate,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if isinstance(config["schedule"], dict):
+            config["schedule"] = keras.saving.deserialize_keras_object(
+                config["schedule"]
+            )
+        return cls(**config)

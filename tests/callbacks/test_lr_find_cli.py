@@ -1,0 +1,78 @@
+import numpy as np
+import pytest
+
+from kerasnotes import cli
+
+
+def _suggestion(out):
+    line = [s for s in out.splitlines() if s.startswith("suggested learning rate:")]
+    assert len(line) == 1, out
+    return float(line[0].split(":")[1])
+
+
+def test_builtin_dataset_prints_suggestion_and_saves_plot(tmp_path, capsys):
+    plot = tmp_path / "curve.png"
+    code = cli.main(["lr-find", "--plot", str(plot), "--num-steps", "40",
+                     "--start-lr", "1e-4", "--batch-size", "64"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "breast cancer" in out
+    assert 1e-4 < _suggestion(out) < 10.0
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_csv_regression(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 3))
+    y = x @ np.array([1.0, -1.0, 2.0]) + 0.1 * rng.normal(size=200)
+    path = tmp_path / "data.csv"
+    rows = ["a,b,c,price"] + [
+        ",".join(f"{v:.6f}" for v in (*row, t)) for row, t in zip(x, y)
+    ]
+    path.write_text("\n".join(rows) + "\n")
+    plot = tmp_path / "lr.png"
+    code = cli.main(["lr-find", "--csv", str(path), "--target", "price",
+                     "--plot", str(plot), "--num-steps", "30",
+                     "--start-lr", "1e-4"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "regression" in out and "200 rows, 3 features" in out
+    assert 1e-4 < _suggestion(out) < 10.0
+    assert plot.exists()
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--csv", "x.csv"], "--csv and --target go together"),
+        (["--num-steps", "1"], "--num-steps must be > 1, got 1"),
+        (["--start-lr", "1", "--end-lr", "0.1"], "need 0 < --start-lr < --end-lr"),
+        (["--csv", "/nonexistent.csv", "--target", "y"], "no such file"),
+    ],
+)
+def test_user_errors_are_one_line(argv, message, capsys):
+    assert cli.main(["lr-find", *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("kerasnotes lr-find: error: ")
+    assert message in err and "\n" not in err
+
+
+def test_csv_target_kinds(tmp_path):
+    from kerasnotes._lr_find_cli import DataError
+    from kerasnotes._lr_find_cli import load_csv
+
+    labels = tmp_path / "labels.csv"
+    labels.write_text("a,b,species\n1,10,cat\n2,20,dog\n3,30,cat\n4,40,owl\n")
+    x, y, task = load_csv(labels, "species")
+    assert task == "multiclass" and y.tolist() == [0, 1, 0, 2]
+    # Features standardized (mean 0, population std 1).
+    np.testing.assert_allclose(x.mean(axis=0), 0.0, atol=1e-6)
+    np.testing.assert_allclose(x.std(axis=0), 1.0, rtol=1e-6)
+    numbers = tmp_path / "numbers.csv"
+    numbers.write_text("a,b,grade,price\n1,10,0,1.5\n2,20,2,2.5\n3,30,1,3.25\n4,40,2,0.5\n")
+    assert load_csv(numbers, "grade")[2] == "multiclass"
+    x, y, task = load_csv(numbers, "price")
+    assert task == "regression" and y.tolist() == [1.5, 2.5, 3.25, 0.5]
+    assert x.shape == (4, 3)
+    with pytest.raises(DataError, match="non-numeric feature columns: species"):
+        load_csv(labels, "a")

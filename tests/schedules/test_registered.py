@@ -1,0 +1,27 @@
+import keras
+
+import kerasnotes
+from kerasnotes import schedules
+
+
+def test_schedules_are_registered_and_exported():
+    for name in schedules.__all__:
+        cls = keras.saving.get_registered_object(f"kerasnotes>{name}")
+        assert cls is getattr(kerasnotes.schedules, name)
+        assert issubclass(cls, keras.optimizers.schedules.LearningRateSchedule)
+
+
+def test_usable_by_name_in_an_optimizer_config():
+    optimizer = keras.optimizers.SGD.from_config(
+        {
+            "learning_rate": {
+                "module": None,
+                "class_name": "kerasnotes>StepDecay",
+                "config": {"initial_learning_rate": 0.2, "step_size": 4,
+                           "drop_rate": 0.25},
+                "registered_name": "kerasnotes>StepDecay",
+            }
+        }
+    )
+    assert isinstance(optimizer._learning_rate, schedules.StepDecay)
+    assert optimizer._learning_rate.drop_rate == 0.25
