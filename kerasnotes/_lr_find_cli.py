@@ -3,52 +3,29 @@ scikit-learn's breast-cancer data."""
 
 import numpy as np
 
-
-class DataError(Exception):
-    """The CSV file cannot be used as given (message for the user)."""
+from kerasnotes._tabular import DataError  # noqa: F401  (the command catches it)
+from kerasnotes._tabular import encode_features
+from kerasnotes._tabular import infer_task
+from kerasnotes._tabular import load_table
 
 
 def load_csv(path, target):
-    """Numeric features (standardized) and the target column of a CSV file.
+    """Features (non-numeric ones one-hot encoded, all standardized) and the
+    target of a CSV file; rows with missing values are dropped.
 
-    Returns `(x, y, task)` with task "binary", "multiclass" or "regression":
-    a target with at most 10 distinct integer values is a class label.
+    Returns `(x, y, task)` with task "binary", "multiclass" or "regression"
+    (see `kerasnotes._tabular.infer_task`); class labels become 0..k-1.
     """
-    import pandas as pd
-
-    try:
-        frame = pd.read_csv(path)
-    except FileNotFoundError as error:
-        raise DataError(f"no such file: {path}") from error
-    if target not in frame.columns:
-        raise DataError(
-            f"column {target!r} not in {path} "
-            f"(columns: {', '.join(map(str, frame.columns))})"
-        )
-    features = frame.drop(columns=[target])
-    bad = [
-        c for c in features.columns
-        if not pd.api.types.is_numeric_dtype(features[c])
-    ]
-    if bad:
-        raise DataError(f"non-numeric feature columns: {', '.join(map(str, bad))}")
-    frame = frame.dropna()
-    x = frame.drop(columns=[target]).to_numpy(dtype="float64")
-    if x.shape[1] == 0 or len(x) == 0:
-        raise DataError("no feature columns or no complete rows")
+    frame, target = load_table(path, target, dropna=True)
+    x, _ = encode_features(frame, target)
     scale = x.std(axis=0)
     x = ((x - x.mean(axis=0)) / np.where(scale > 0, scale, 1.0)).astype("float32")
     y = frame[target].to_numpy()
-    values = np.unique(y)
-    numeric = pd.api.types.is_numeric_dtype(frame[target])
-    is_label = not numeric or (
-        len(values) <= 10 and np.all(np.equal(np.mod(values, 1), 0))
-    )
-    if is_label:
-        codes = np.searchsorted(values, y)
-        task = "binary" if len(values) == 2 else "multiclass"
-        return x, codes.astype("float32" if task == "binary" else "int32"), task
-    return x, y.astype("float32"), "regression"
+    task = infer_task(y)
+    if task == "regression":
+        return x, y.astype("float32"), task
+    _, codes = np.unique(y.astype(str) if y.dtype == object else y, return_inverse=True)
+    return x, codes.astype("float32" if task == "binary" else "int32"), task
 
 
 def build_model(n_features, task, n_classes, optimizer, seed):

@@ -5,75 +5,18 @@ import time
 
 import numpy as np
 
-
-class DataError(ValueError):
-    """Input data the user must fix; the command prints it as one line."""
-
-
-def load_table(csv=None, target=None, dropna=False):
-    """Reads the CSV (or the bundled breast-cancer data) into features and
-    target, with the checks the command promises. Returns (frame, target)."""
-    import pandas as pd
-
-    if csv is None:
-        from sklearn.datasets import load_breast_cancer
-
-        frame = load_breast_cancer(as_frame=True).frame
-        return frame, target or "target"
-    if not os.path.isfile(csv):
-        raise DataError(f"no such file: {csv}")
-    if target is None:
-        raise DataError("--target COLUMN is required with --csv")
-    try:
-        frame = pd.read_csv(csv)
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{csv} is empty") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        first = str(error).strip().splitlines()[0]
-        raise DataError(f"{csv} is not a readable CSV: {first}") from None
-    if frame.empty:
-        raise DataError(f"{csv} has a header but no data rows")
-    if target not in frame.columns:
-        columns = ", ".join(map(str, frame.columns))
-        raise DataError(f"column {target!r} is not in {csv}; its columns: {columns}")
-    missing = frame.isna()
-    if missing.to_numpy().any():
-        if dropna:
-            before = len(frame)
-            frame = frame.dropna().reset_index(drop=True)
-            print(f"dropped {before - len(frame)} rows with missing values")
-            if frame.empty:
-                raise DataError(f"every row of {csv} has a missing value")
-        else:
-            counts = missing.sum()
-            where = ", ".join(
-                f"{name} ({int(n)} rows)" for name, n in counts.items() if n
-            )
-            rows = np.nonzero(missing.to_numpy().any(axis=1))[0][:5].tolist()
-            raise DataError(
-                f"{csv} has missing values in columns {where}; first data rows "
-                f"{rows}; pass --dropna to drop those rows"
-            )
-    return frame, target
+from kerasnotes._tabular import DataError
+from kerasnotes._tabular import encode_features
+from kerasnotes._tabular import infer_task
+from kerasnotes._tabular import load_table
 
 
 def prepare(frame, target, task, seed):
     """One-hot encodes, splits 60/20/20 (stratified for classification)."""
-    import pandas as pd
     from sklearn.model_selection import train_test_split
 
-    from kerasnotes.tuning._hypermodel import infer_task
-
     y = frame[target].to_numpy()
-    features = frame.drop(columns=[target])
-    if features.shape[1] == 0:
-        raise DataError("there are no feature columns besides the target")
-    categorical = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
-    if categorical:
-        features = pd.get_dummies(features, columns=categorical, dtype="float32")
-    x = features.to_numpy(dtype="float32")
-    if not np.isfinite(x).all():
-        raise DataError("the features contain infinite values")
+    x, columns = encode_features(frame, target)
     if task == "auto":
         task = infer_task(y)
     if task != "regression":
@@ -111,7 +54,7 @@ def prepare(frame, target, task, seed):
         )
     except ValueError as error:
         raise DataError(f"cannot split the data: {error}") from None
-    return task, list(features.columns), (x_train, y_train), (x_val, y_val), (x_test, y_test)
+    return task, columns, (x_train, y_train), (x_val, y_val), (x_test, y_test)
 
 
 def _standardizer(x_train):

@@ -6,6 +6,7 @@ import keras
 import keras_tuner
 import numpy as np
 
+from kerasnotes._tabular import infer_task  # noqa: F401  (re-exported)
 from kerasnotes._validation import check_one_of
 from kerasnotes._validation import check_positive_int
 from kerasnotes.tuning import _space
@@ -264,18 +265,3 @@ class HyperMLP(keras_tuner.HyperModel):
     def steps_for(self, batch_size):
         """Optimizer steps of a full trial at `batch_size`."""
         return _space.total_steps(self.train_size or 1024, batch_size, self.epochs)
-
-
-def infer_task(y):
-    """binary / multiclass / regression from the targets."""
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] > 1:
-        return "multiclass"
-    y = y.ravel()
-    if y.dtype.kind in "OUSb":
-        return "binary" if len(np.unique(y)) == 2 else "multiclass"
-    values = np.unique(y)
-    integral = y.dtype.kind in "iu" or bool(np.all(np.equal(np.mod(values, 1), 0)))
-    if integral and len(values) <= 20:
-        return "binary" if len(values) == 2 else "multiclass"
-    return "regression"

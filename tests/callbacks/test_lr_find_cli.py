@@ -74,5 +74,8 @@ def test_csv_target_kinds(tmp_path):
     x, y, task = load_csv(numbers, "price")
     assert task == "regression" and y.tolist() == [1.5, 2.5, 3.25, 0.5]
     assert x.shape == (4, 3)
-    with pytest.raises(DataError, match="non-numeric feature columns: species"):
-        load_csv(labels, "a")
+    # Non-numeric features are one-hot encoded: b plus species cat/dog/owl.
+    x, y, task = load_csv(labels, "a")
+    assert x.shape == (4, 4) and task == "multiclass"
+    with pytest.raises(DataError, match="column 'nope' is not in"):
+        load_csv(labels, "nope")
