@@ -162,10 +162,6 @@ def test_interrupted_search_resumes_without_redoing_trials(tmp_path):
     assert not set(rerun) & set(finished), (finished, rerun)
 
 
-@pytest.mark.skipif(
-    keras.backend.backend() != "tensorflow",
-    reason="KerasTuner's gRPC oracle is exercised with the TensorFlow backend",
-)
 def test_distributed_chief_and_two_workers(tmp_path):
     port = str(free_port())
     script = SEARCH_SCRIPT.format(trials=6, epochs=4, directory=str(tmp_path))
