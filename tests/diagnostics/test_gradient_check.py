@@ -129,3 +129,40 @@ def test_bad_arguments(kwargs, name):
     x, y = _data()
     with pytest.raises(ValueError, match=f"Argument `{name}`.*Received: {name}="):
         gradient_check(model, x, y, "mse", **kwargs)
+
+
+def test_this_package_layers_and_losses_pass():
+    """Swish (learned beta), Maxout, SELU, this package's initializers and
+    its robust and Huber losses: autodiff agrees with finite differences."""
+    from kerasnotes import initializers
+    from kerasnotes import layers
+    from kerasnotes import losses
+
+    keras.utils.set_random_seed(5)
+    model = keras.Sequential(
+        [
+            keras.Input((3,)),
+            keras.layers.Dense(
+                6, kernel_initializer=initializers.LecunNormal(seed=1), name="d1"
+            ),
+            layers.SELU(name="selu"),
+            layers.Swish(beta=1.3, name="swish"),
+            layers.Maxout(4, pieces=3, name="maxout"),
+            keras.layers.Dense(
+                2, kernel_initializer=initializers.XavierNormal(seed=2), name="out"
+            ),
+        ]
+    )
+    x, y = _data()
+    paths = [v.path for v in model.trainable_variables]
+    assert any("swish" in p for p in paths) and any("maxout" in p for p in paths)
+    for loss in (
+        losses.RobustLoss(alpha=0.5, scale=0.7),
+        losses.RobustLoss(alpha=-2.0, scale=1.5),
+        losses.Huber(delta=0.3),
+    ):
+        errors = gradient_check(model, x, y * 3.0, loss)
+        assert list(errors) == paths
+        # Maxout's max has kinks; with 3 pieces of random affine maps no
+        # perturbation of 1e-6 crosses one at these points.
+        assert max(errors.values()) < 1e-6, (loss.name, errors)
