@@ -3,24 +3,26 @@
 On 1M residuals (a (1000, 1000) float32 batch), each loss's value and its
 gradient with respect to `y_pred` are computed by one jit-compiled function
 (`tf.function(jit_compile=True)` on TensorFlow, `jax.jit` on JAX; PyTorch
-runs eagerly). The two are timed alternately in this one process and the
-script prints the median of the per-round ratios ours/Huber. Goal for
-RobustLoss with a fixed alpha: ratio <= 2.0. The row with a tensor alpha
-(every special case evaluated and selected elementwise, as
-AdaptiveRobustLoss needs) is shown for information.
+runs eagerly). The two are timed alternately in this one process (ours,
+Huber, Huber, ours, ...; see bench/_timing.py) and the script prints the
+median of the per-round ratios ours/Huber. Goal for RobustLoss with a fixed
+alpha: ratio <= 2.0. The row with a tensor alpha (every special case
+evaluated and selected elementwise, as AdaptiveRobustLoss needs) is shown for
+information.
 
 Run:  python bench/losses.py [--rounds 15] [--repeats 10]
 Backend: KERAS_BACKEND (tensorflow by default).
 """
 
 import argparse
-import statistics
 import time
 
 import keras
 import numpy as np
 
 from kerasnotes import losses
+
+import _timing  # bench/_timing.py: sys.path[0] is bench/
 
 
 def value_and_grad_fn(loss):
@@ -104,19 +106,14 @@ def main():
         ours = value_and_grad_fn(make())
         for fn in (ours, reference):  # compile and warm up
             timed(fn, y_true, y_pred, 2)
-        ratios, times = [], ([], [])
-        for round_ in range(args.rounds):
-            pair = (ours, reference) if round_ % 2 == 0 else (reference, ours)
-            elapsed = {}
-            for fn in pair:
-                elapsed[fn] = timed(fn, y_true, y_pred, args.repeats)
-            ratios.append(elapsed[ours] / elapsed[reference])
-            times[0].append(elapsed[ours] * 1e3)
-            times[1].append(elapsed[reference] * 1e3)
+        t_ours, t_ref, ratio = _timing.alternate(
+            lambda _: timed(ours, y_true, y_pred, args.repeats),
+            lambda _: timed(reference, y_true, y_pred, args.repeats),
+            args.rounds,
+        )
         print(
-            f"{name:<24}{statistics.median(times[0]):>10.2f}"
-            f"{statistics.median(times[1]):>10.2f}"
-            f"{statistics.median(ratios):>14.3f}"
+            f"{name:<24}{_timing.median_ms(t_ours):>10.2f}"
+            f"{_timing.median_ms(t_ref):>10.2f}{ratio:>14.3f}"
         )
 
 

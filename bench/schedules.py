@@ -3,22 +3,19 @@
 For each schedule, two identical MLPs (batch 256) are compiled with
 `jit_compile=True` and SGD with momentum: one with the schedule, one with a
 constant learning rate. Their train steps are timed alternately in this one
-process (schedule, constant, constant, schedule, ...), and the script prints
-the median of the per-round ratios schedule/constant. Goal: every ratio
-<= 1.02.
+process (schedule, constant, constant, schedule, ...; see bench/_timing.py),
+and the script prints the median of the per-round ratios schedule/constant.
+Goal: every ratio <= 1.02.
 
 Run:  python bench/schedules.py [--rounds 15] [--steps 10]
 Backend: KERAS_BACKEND (tensorflow by default).
 """
 
-import argparse
-import statistics
-import time
-
 import keras
-import numpy as np
 
 from kerasnotes import schedules
+
+import _timing  # bench/_timing.py: sys.path[0] is bench/
 
 SCHEDULES = {
     "CosineAnnealing": lambda: schedules.CosineAnnealing(0.01, 1000, 1e-4),
@@ -51,57 +48,22 @@ def mlp(inputs=512, width=1024, outputs=10):
 
 def compiled(learning_rate, x, y):
     model = mlp()
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate, momentum=0.9),
-        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-        jit_compile=True,
-    )
-    for _ in range(3):  # compile and warm up
-        model.train_on_batch(x, y)
-    return model
-
-
-def timed_steps(model, x, y, steps):
-    start = time.perf_counter()
-    for _ in range(steps):
-        model.train_on_batch(x, y)
-    # Force completion of asynchronous work before stopping the clock.
-    keras.ops.convert_to_numpy(model.trainable_variables[0])
-    return time.perf_counter() - start
+    optimizer = keras.optimizers.SGD(learning_rate, momentum=0.9)
+    return _timing.compile_and_warm(model, optimizer, x, y)
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--steps", type=int, default=10)
-    parser.add_argument("--batch", type=int, default=256)
-    args = parser.parse_args()
-
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(args.batch, 512)).astype("float32")
-    y = rng.integers(0, 10, size=(args.batch,))
-    print(
-        f"backend {keras.backend.backend()}, keras {keras.__version__}, "
-        f"batch {args.batch}, {args.rounds} rounds x {args.steps} steps, "
-        "SGD(momentum=0.9), jit_compile=True"
+    args, x, y = _timing.train_step_setup(
+        __doc__, rounds=15, steps=10, features=512,
+        note="SGD(momentum=0.9), jit_compile=True",
     )
     print(f"{'schedule':<30}{'sched ms':>10}{'const ms':>10}{'median ratio':>14}")
     for name, make in SCHEDULES.items():
         models = [compiled(make(), x, y), compiled(0.01, x, y)]
-        ratios, times = [], ([], [])
-        for round_ in range(args.rounds):
-            order = (0, 1) if round_ % 2 == 0 else (1, 0)
-            elapsed = [0.0, 0.0]
-            for i in order:
-                elapsed[i] = timed_steps(models[i], x, y, args.steps)
-            ratios.append(elapsed[0] / elapsed[1])
-            times[0].append(elapsed[0] / args.steps * 1e3)
-            times[1].append(elapsed[1] / args.steps * 1e3)
-        print(
-            f"{name:<30}{statistics.median(times[0]):>10.2f}"
-            f"{statistics.median(times[1]):>10.2f}"
-            f"{statistics.median(ratios):>14.3f}"
+        sched_ms, const_ms, ratio = _timing.compare_steps(
+            *models, x, y, args.rounds, args.steps
         )
+        print(f"{name:<30}{sched_ms:>10.2f}{const_ms:>10.2f}{ratio:>14.3f}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ had two ways:
   the interpolation itself happens batch by batch in `__getitem__`.
 
 Two ratios, both measured alternately in this one process (ours, reference,
-reference, ours, ...), medians over the rounds:
+reference, ours, ...; see bench/_timing.py), medians over the rounds:
 
 1. "resample": `on_epoch_end()` / `fit_resample` -- the per-epoch cost the
    goal is about (goal <= 0.1);
@@ -25,12 +25,13 @@ Run:  python bench/smote.py [--rounds 7] [--batch-size 256]
 """
 
 import argparse
-import statistics
 import time
 
 import numpy as np
 
 from kerasnotes.data import SMOTEDataset
+
+import _timing  # bench/_timing.py: sys.path[0] is bench/
 
 
 def make_data(n=100_000, d=30, minority=0.01, seed=0):
@@ -112,24 +113,13 @@ def main():
             lambda e: reference_full(x, y, e, args.batch_size),
         ),
     ):
-        ratios, t_ours, t_ref = [], [], []
-        for epoch in range(args.rounds):
-            if epoch % 2 == 0:
-                a = ours(epoch)
-                b = reference(epoch)
-            else:
-                b = reference(epoch)
-                a = ours(epoch)
-            t_ours.append(a)
-            t_ref.append(b)
-            ratios.append(a / b)
+        t_ours, t_ref, ratio = _timing.alternate(ours, reference, args.rounds)
         rows.append(
-            (name, statistics.median(t_ours), statistics.median(t_ref),
-             statistics.median(ratios))
+            (name, _timing.median_ms(t_ours), _timing.median_ms(t_ref), ratio)
         )
     print(f"{'per epoch':<12}{'ours ms':>10}{'imblearn ms':>13}{'median ratio':>14}")
     for name, a, b, ratio in rows:
-        print(f"{name:<12}{a * 1e3:>10.1f}{b * 1e3:>13.1f}{ratio:>14.3f}")
+        print(f"{name:<12}{a:>10.1f}{b:>13.1f}{ratio:>14.3f}")
     print("goal: resample ratio <= 0.1")
 
 
