@@ -217,8 +217,9 @@ def search(
         oversample: None, or a method of `kerasnotes.data.oversample`.
         validation_data: `(x_val, y_val)`, or None to split off
             `validation_split` of the data.
-        directory: Where KerasTuner keeps its project. Defaults to the current
-            directory, as in KerasTuner.
+        directory: Where KerasTuner keeps its project (in the sub-folder
+            `project_name`). Defaults to `"kerasnotes-search"` in the current
+            directory.
         project_name: Defaults to `"kerasnotes"`.
         overwrite: Start afresh instead of resuming. Defaults to `False`.
         **kwargs: `task` (`"auto"`, `"binary"`, `"multiclass"`,
@@ -344,7 +345,7 @@ def search(
     common = dict(
         hypermodel=hypermodel,
         objective=objective,
-        directory=directory,
+        directory=directory or "kerasnotes-search",
         project_name=project_name,
         overwrite=overwrite,
         seed=seed,
