@@ -1,6 +1,3 @@
-import importlib.util
-import pathlib
-
 import keras
 import numpy as np
 
@@ -9,19 +6,10 @@ from kerasnotes.layers import SELU
 from kerasnotes.testing import assert_allclose
 from kerasnotes.testing import assert_serialization_roundtrip
 from tests.layers._support import check_mask_passes_through
+from tests._examples import load_example
 
-EXAMPLE = (
-    pathlib.Path(__file__).parents[2] / "examples" / "selu_self_normalizing.py"
-)
 LAMBDA = 1.0507009873554805
 ALPHA = 1.6732632423543772
-
-
-def _load_example():
-    spec = importlib.util.spec_from_file_location("selu_example", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_hand_checked_values():
@@ -55,7 +43,7 @@ def test_self_normalizing_where_relu_drifts():
     and standardized inputs, SELU activations stay near mean 0 and variance 1
     through 32 layers; ReLU with the same weights loses about half the second
     moment per layer, and its mean sits far from 0."""
-    example = _load_example()
+    example = load_example("selu_self_normalizing")
     selu = example.layer_statistics("selu", depth=32, width=256, batch=512, seed=0)
     relu = example.layer_statistics("relu", depth=32, width=256, batch=512, seed=0)
     for depth, (mean, var) in enumerate(selu, start=1):

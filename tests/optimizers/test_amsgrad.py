@@ -1,6 +1,4 @@
-import importlib.util
 import math
-import pathlib
 
 import keras
 import numpy as np
@@ -9,17 +7,7 @@ import pytest
 from kerasnotes.optimizers import AMSGrad
 from kerasnotes.testing import assert_allclose
 from kerasnotes.testing import assert_serialization_roundtrip
-
-EXAMPLE = (
-    pathlib.Path(__file__).parents[2] / "examples" / "amsgrad_counterexample.py"
-)
-
-
-def _load_example():
-    spec = importlib.util.spec_from_file_location("amsgrad_example", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests._examples import load_example
 
 
 def test_hand_checked_steps_keep_the_maximum():
@@ -62,7 +50,7 @@ def test_counterexample_amsgrad_converges_adam_does_not():
 
     The Keras runs are also compared with the paper's recurrences iterated in
     float64 NumPy (Adam about 0.41 then 0.96, AMSGrad -0.87 then -0.90)."""
-    example = _load_example()
+    example = load_example("amsgrad_counterexample")
     marks = [5050, 10100]
     ams = example.run(AMSGrad(0.5, beta_1=0.9, beta_2=0.99), checkpoints=marks)
     adam = example.run(
