@@ -8,6 +8,7 @@ import numpy as np
 from keras import ops
 
 from kerasnotes import _validation
+from kerasnotes.losses._utils import same_rank
 
 _HALF_PRECISION = ("float16", "bfloat16")
 # Below this |t|, expm1(t) / t is evaluated by its Taylor series.
@@ -246,8 +247,7 @@ class RobustLoss(keras.losses.Loss):
         self.scale = float(_validation.check_positive("scale", scale))
 
     def call(self, y_true, y_pred):
-        y_pred = ops.convert_to_tensor(y_pred)
-        y_true = ops.cast(y_true, y_pred.dtype)
+        y_true, y_pred = same_rank(y_true, y_pred)
         return ops.mean(
             robust_loss(y_pred - y_true, self.alpha, self.scale), axis=-1
         )

@@ -259,6 +259,20 @@ def test_robust_loss_alpha_two_is_half_mse():
     )
 
 
+def test_robust_loss_reconciles_a_trailing_unit_axis():
+    """1-D targets against a Dense(1) output, as in `fit(x, y)`: the residual
+    is per sample, not an (n, n) broadcast; compared with Keras's MSE, which
+    reconciles the ranks the same way."""
+    rng = np.random.default_rng(1)
+    y_true = rng.normal(size=(6,)).astype("float32")
+    y_pred = rng.normal(size=(6, 1)).astype("float32")
+    for a, b in [(y_true, y_pred), (y_pred, y_true)]:
+        mse = keras.losses.MeanSquaredError(reduction=None)(a, b)
+        got = RobustLoss(alpha=2.0, reduction=None)(a, b)
+        assert tuple(got.shape) == tuple(mse.shape)
+        assert_allclose(got, 0.5 * to_numpy(mse))
+
+
 def test_robust_loss_reductions_and_weights():
     rng = np.random.default_rng(1)
     y_true = rng.normal(size=(6, 4)).astype("float32")
