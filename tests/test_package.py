@@ -48,3 +48,14 @@ def test_components_are_registered():
     for name in ["NAG", "AdamW", "AMSGrad"]:
         obj = keras.saving.get_registered_object(f"kerasnotes>{name}")
         assert obj is getattr(kerasnotes.optimizers, name)
+
+
+def test_imports_without_docstrings():
+    """`python -OO` strips docstrings; importing must not depend on them."""
+    done = subprocess.run(
+        [sys.executable, "-OO", "-c", "import kerasnotes.initializers as i; "
+         "print(i.HeNormal(seed=1)((3, 2)).shape)"],
+        capture_output=True, text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "(3, 2)" in done.stdout

@@ -37,7 +37,8 @@ def find_learning_rate(
             stop_factor: As for `LRFinder`.
         batch_size: Batch size for array data. Defaults to `32`.
         **fit_kwargs: More arguments for `model.fit` (e.g. `shuffle`,
-            `sample_weight`); `verbose` defaults to `0`.
+            `sample_weight`); `verbose` defaults to `0`. `epochs` is not
+            one of them: it follows from `num_steps`.
 
     Returns:
         The `LRFinder`, after its sweep.
@@ -53,6 +54,12 @@ def find_learning_rate(
     ...     model, x, y, start_learning_rate=1e-4, num_steps=50)
     >>> lr = finder.suggestion()
     """
+    if "epochs" in fit_kwargs:
+        raise ValueError(
+            "Argument `epochs` is set by find_learning_rate from `num_steps`; "
+            "pass `num_steps` instead. "
+            f"Received: epochs={fit_kwargs['epochs']!r}"
+        )
     finder = LRFinder(
         start_learning_rate=start_learning_rate,
         end_learning_rate=end_learning_rate,

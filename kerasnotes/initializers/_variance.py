@@ -291,5 +291,6 @@ class LecunNormal(_VarianceInitializer):
 
 
 for _cls in (XavierUniform, XavierNormal, HeUniform, HeNormal, LecunNormal):
-    _cls.__doc__ = _cls.__doc__.replace("{seed}", _SEED_DOC)
+    if _cls.__doc__:  # None under `python -OO`
+        _cls.__doc__ = _cls.__doc__.replace("{seed}", _SEED_DOC)
 del _cls

@@ -149,3 +149,11 @@ def test_suggestion_needs_a_sweep():
 def test_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=f"Argument `{name}`.*Received: {name}="):
         LRFinder(**kwargs)
+
+
+def test_find_learning_rate_refuses_epochs():
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.zeros((8, 2), "float32")
+    with pytest.raises(ValueError, match="Argument `epochs`.*Received: epochs=3"):
+        find_learning_rate(model, x, np.zeros((8, 1), "float32"), epochs=3)
