@@ -27,7 +27,12 @@ def load_table(csv=None, target=None, dropna=False, print_fn=print):
         from sklearn.datasets import load_breast_cancer
 
         frame = load_breast_cancer(as_frame=True).frame
-        return frame, target or "target"
+        if target not in (None, "target"):
+            raise DataError(
+                f"--target {target!r} needs --csv; the built-in breast-cancer "
+                "data's target column is 'target'"
+            )
+        return frame, "target"
     if not os.path.isfile(csv):
         raise DataError(f"no such file: {csv}")
     if target is None:

@@ -6,6 +6,7 @@ OVERSAMPLING_METHODS = (
     "borderline-smote",
     "svm-smote",
     "adasyn",
-    "smote-nc",
     "random",
 )
+# SMOTE-NC is not offered: the search sees one-hot encoded, standardized
+# features, where it has no categorical columns to keep.

@@ -50,12 +50,23 @@ def test_components_are_registered():
         assert obj is getattr(kerasnotes.optimizers, name)
 
 
-def test_imports_without_docstrings():
-    """`python -OO` strips docstrings; importing must not depend on them."""
-    done = subprocess.run(
-        [sys.executable, "-OO", "-c", "import kerasnotes.initializers as i; "
-         "print(i.HeNormal(seed=1)((3, 2)).shape)"],
-        capture_output=True, text=True,
+
+def test_initializers_module_runs_without_docstrings(monkeypatch):
+    """`python -OO` strips docstrings; the module must not depend on them.
+
+    Its source is compiled as -OO compiles it and run in a fresh namespace
+    (registration with Keras stubbed, as the classes already are registered).
+    """
+    import pathlib
+
+    from kerasnotes.initializers import _variance
+
+    path = pathlib.Path(_variance.__file__)
+    code = compile(path.read_text(), str(path), "exec", optimize=2)
+    monkeypatch.setattr(
+        keras.saving, "register_keras_serializable", lambda **_: lambda cls: cls
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "(3, 2)" in done.stdout
+    namespace = {"__name__": "kerasnotes_oo_probe"}
+    exec(code, namespace)
+    assert namespace["HeNormal"].__doc__ is None
+    assert tuple(namespace["HeNormal"](seed=1)((3, 2)).shape) == (3, 2)

@@ -1,5 +1,6 @@
 """`kerasnotes tune` and `kerasnotes demo`: search, evaluate, report."""
 
+import importlib.util
 import os
 import time
 
@@ -146,6 +147,13 @@ def run_tune(
     from kerasnotes.tuning._search import search
 
     started = time.perf_counter()
+    if importlib.util.find_spec("matplotlib") is None:
+        raise DataError(
+            "the report's pictures need matplotlib, which is not installed: "
+            "pip install 'kerasnotes[plot]'"
+        )
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise DataError(f"--out {out!r} is a file, not a folder")
     keras.utils.set_random_seed(seed)
     frame, target = load_table(csv, target, dropna)
     task, columns, train, val, test = prepare(frame, target, task, seed)
@@ -197,12 +205,14 @@ def run_tune(
     _report.plot_learning_curves(
         history, result.objective, os.path.join(out, "learning_curves.png")
     )
+    # The schedule as the trial built it: from the rows it trained on, which
+    # oversampling may have multiplied.
     steps = _space.total_steps(
-        len(train[0]), best_values["batch_size"], len(history["loss"])
+        result.train_size, best_values["batch_size"], len(history["loss"])
     )
     schedule = _space.SCHEDULES[best_values["schedule"]](
         best_values["learning_rate"],
-        _space.total_steps(len(train[0]), best_values["batch_size"], epochs),
+        _space.total_steps(result.train_size, best_values["batch_size"], epochs),
     )
     _report.plot_learning_rate(schedule, steps, os.path.join(out, "learning_rate.png"))
     _report.plot_objective_vs_learning_rate(

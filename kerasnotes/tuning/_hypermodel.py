@@ -261,7 +261,3 @@ class HyperMLP(keras_tuner.HyperModel):
     @property
     def objective(self):
         return keras_tuner.Objective(_space.objective_name(self.task), "min")
-
-    def steps_for(self, batch_size):
-        """Optimizer steps of a full trial at `batch_size`."""
-        return _space.total_steps(self.train_size or 1024, batch_size, self.epochs)

@@ -106,6 +106,7 @@ class SearchResult:
         classes: For classification, the original labels in the order of the
             model's class indices; else None.
         objective: The name of the metric trials were ranked by.
+        train_size: Rows each trial trained on (after oversampling).
     """
 
     best_model: object
@@ -115,6 +116,7 @@ class SearchResult:
     task: str
     classes: object
     objective: str
+    train_size: int
 
     def history(self, trial_id=None):
         """The recorded training history of a trial (default: the best)."""
@@ -228,7 +230,10 @@ def search(
             (30), `patience` (5), `validation_split` (0.2), `seed`,
             `distribution_strategy` (a `tf.distribute` strategy for each
             trial), `executions_per_trial` (1), `objective`,
-            `max_consecutive_failed_trials` (3), `callbacks`, `verbose` (1:
+            `max_consecutive_failed_trials` (None: failed trials never stop
+            the search, which ends after `max_trials` trials, failed ones
+            included; an integer N makes KerasTuner raise `RuntimeError`
+            after N failures in a row), `callbacks`, `verbose` (1:
             one line per trial), `k_neighbors` (5, for oversampling).
 
     Returns:
@@ -245,7 +250,7 @@ def search(
         distribution_strategy=None,
         executions_per_trial=1,
         objective=None,
-        max_consecutive_failed_trials=3,
+        max_consecutive_failed_trials=None,
         callbacks=None,
         verbose=1,
         k_neighbors=5,
@@ -263,6 +268,14 @@ def search(
         raise ValueError(
             "Argument `oversample` must be None or a method name such as "
             f"'smote'. Received: oversample={oversample!r}"
+        )
+    if oversample == "smote-nc":
+        raise ValueError(
+            "Argument `oversample` cannot be 'smote-nc' in search(): the "
+            "features are numeric, with no categorical columns to keep; use "
+            "'smote', or oversample with kerasnotes.data.oversample(..., "
+            "method='smote-nc', categorical_features=...) before searching. "
+            f"Received: oversample={oversample!r}"
         )
 
     x = _as_features(x)
@@ -366,6 +379,17 @@ def search(
     # TensorFlow's many long-lived objects that full collection costs about
     # 0.3 s. Freezing what exists now (modules, data, the tuner) lets those
     # collections scan only the trial's own objects.
+    callbacks = list(options["callbacks"] or [])
+    if not isinstance(hypermodel, HyperMLP):
+        # HyperMLP.fit adds its own; other hypermodels get it here.
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor=instance.oracle.objective.name,
+                mode=instance.oracle.objective.direction,
+                patience=options["patience"],
+            )
+        )
+    callbacks.append(keras.callbacks.TerminateOnNaN())
     gc.freeze()
     try:
         instance.search(
@@ -373,8 +397,7 @@ def search(
             y_train,
             validation_data=(x_val, y_val),
             epochs=epochs,
-            callbacks=list(options["callbacks"] or [])
-            + [keras.callbacks.TerminateOnNaN()],
+            callbacks=callbacks,
             verbose=0,
         )
     finally:
@@ -400,4 +423,5 @@ def search(
         task=task,
         classes=classes,
         objective=objective_name,
+        train_size=len(x_train),
     )

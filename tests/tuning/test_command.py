@@ -120,6 +120,22 @@ def test_bad_input_is_one_line_and_exit_2(content, extra, message, tmp_path, cap
     assert message in err
 
 
+def test_unknown_target_on_the_builtin_data_is_one_line(tmp_path, capsys):
+    code, err = _error(["tune", "--target", "nope", "--out", str(tmp_path / "o"),
+                        *FAST], capsys)
+    assert code == 2
+    assert err == ("kerasnotes tune: error: --target 'nope' needs --csv; the "
+                   "built-in breast-cancer data's target column is 'target'")
+
+
+def test_out_that_is_a_file_is_one_line(tmp_path, capsys):
+    taken = tmp_path / "taken"
+    taken.write_text("x")
+    code, err = _error(["tune", "--out", str(taken), *FAST], capsys)
+    assert code == 2
+    assert err == f"kerasnotes tune: error: --out {str(taken)!r} is a file, not a folder"
+
+
 def test_dropna_drops_rows_and_goes_on(tmp_path, capsys):
     frame = _csv(tmp_path / "d.csv")
     frame.loc[[3, 7], "a"] = np.nan
@@ -154,3 +170,4 @@ def test_help_lists_tune_options():
     for flag in ["--csv", "--target", "--task", "--tuner", "--max-trials",
                  "--oversample", "--out", "--seed", "--dropna"]:
         assert flag in done.stdout
+    assert done.returncode == 0

@@ -66,9 +66,13 @@ def test_regression_ranks_by_validation_rmse(tmp_path):
 def test_a_diverging_trial_fails_and_the_search_goes_on(tmp_path):
     x, y = binary_data()
 
+    # Three diverging configurations in a row (KerasTuner's own default would
+    # stop the search there with a RuntimeError), then one that trains.
+    rates = [1e9, 3e9, 1e10, 1e-2]
+
     def build(hp):
         model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
-        lr = hp.Choice("learning_rate", [1e9, 1e-2])
+        lr = hp.Choice("learning_rate", rates)
         model.compile(optimizer=keras.optimizers.SGD(lr), loss="mse")
         return model
 
@@ -79,11 +83,31 @@ def test_a_diverging_trial_fails_and_the_search_goes_on(tmp_path):
         hypermodel=build,
         task="regression",
         directory=str(tmp_path),
-        **SMALL,
+        **dict(SMALL, max_trials=4),
     )
     status = dict(zip(result.trials["learning_rate"], result.trials["status"]))
-    assert status == {1e9: "FAILED", 1e-2: "COMPLETED"}
+    assert status == {1e9: "FAILED", 3e9: "FAILED", 1e10: "FAILED",
+                      1e-2: "COMPLETED"}
     assert result.best_hyperparameters.values["learning_rate"] == 1e-2
+
+
+def test_custom_hypermodel_trains_with_early_stopping(tmp_path):
+    x, y = binary_data()
+
+    def build(hp):
+        # A learning rate of 0: the validation loss never improves after the
+        # first epoch, so early stopping ends each trial after `patience`
+        # more epochs.
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        hp.Choice("units", [1])
+        model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
+        return model
+
+    result = search(
+        x, y, tuner="random", hypermodel=build, task="regression",
+        directory=str(tmp_path), patience=2, **dict(SMALL, epochs=10, max_trials=1),
+    )
+    assert len(result.history()["loss"]) == 3
 
 
 @pytest.mark.parametrize(
@@ -92,6 +116,7 @@ def test_a_diverging_trial_fails_and_the_search_goes_on(tmp_path):
         (dict(tuner="annealing"), "`tuner`"),
         (dict(max_trials=0), "`max_trials`"),
         (dict(oversample=3), "`oversample`"),
+        (dict(oversample="smote-nc"), "Received: oversample='smote-nc'"),
     ],
 )
 def test_bad_arguments(kwargs, message, tmp_path):
