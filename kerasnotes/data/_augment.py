@@ -69,7 +69,9 @@ def augment_with_noise(x, n_samples, noise_std=0.01, random_state=None):
         noise = rng.normal(0.0, noise_std, size=(n_samples, len(numeric)))
         for position, j in enumerate(numeric):
             column = out.iloc[:, j]
-            dtype = column.dtype if np.dtype(column.dtype).kind == "f" else "float64"
+            # pandas' nullable dtypes (Float32, Int64, ...) carry a NumPy one.
+            dtype = np.dtype(getattr(column.dtype, "numpy_dtype", column.dtype))
+            dtype = dtype if dtype.kind == "f" else np.dtype("float64")
             values = column.to_numpy(dtype=dtype)
             out.isetitem(j, values + noise[:, position].astype(dtype))
         return out

@@ -178,6 +178,12 @@ def _encode_targets(y, task):
             f"{classes.tolist()}"
         )
     if task == "binary":
+        if len(classes) > 2:
+            raise ValueError(
+                "Argument `task` is 'binary' but `y` holds "
+                f"{len(classes)} classes; use task='multiclass'. "
+                "Received: task='binary'"
+            )
         return codes.astype("float32").reshape(-1, 1), classes
     return codes.astype("int32"), classes
 

@@ -60,6 +60,22 @@ def test_dataframe_keeps_non_numeric_columns():
     assert not np.allclose(new["visits"], np.rint(new["visits"]))
 
 
+def test_dataframe_nullable_numeric_columns():
+    frame = pd.DataFrame(
+        {
+            "count": pd.array([1, 2, 3], dtype="Int64"),
+            "weight": pd.array([0.5, 1.5, 2.5], dtype="Float32"),
+        }
+    )
+    new = augment_with_noise(frame, 40, noise_std=0.01, random_state=0)
+    assert new["count"].dtype == np.float64
+    assert new["weight"].dtype == np.float32
+    source = np.rint(new["count"].to_numpy() - 1.0).astype(int)
+    assert_allclose(new["weight"], frame["weight"].to_numpy("float32")[source],
+                    atol=0.06)
+    assert not np.allclose(new["count"], np.rint(new["count"]))
+
+
 def test_seed_reproduces_and_tensor_in_tensor_out():
     x = np.random.default_rng(0).normal(size=(10, 3)).astype("float32")
     a = augment_with_noise(x, 7, random_state=3)

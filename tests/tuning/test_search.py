@@ -135,6 +135,8 @@ def test_bad_data(tmp_path):
         search(x, y[:-1], directory=str(tmp_path))
     with pytest.raises(ValueError, match="at least 2 classes"):
         search(x, np.zeros(len(x), int), task="binary", directory=str(tmp_path))
+    with pytest.raises(ValueError, match="holds 3 classes"):
+        search(x, np.arange(len(x)) % 3, task="binary", directory=str(tmp_path))
     with pytest.raises(ValueError, match="classification"):
         search(x, x[:, 0], oversample="smote", directory=str(tmp_path))
 
