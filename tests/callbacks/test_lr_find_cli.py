@@ -42,19 +42,24 @@ def test_csv_regression(tmp_path, capsys):
     assert plot.exists()
 
     # The suggestion is a rate that trains: the same model and data, fitted
-    # with SGD at that rate, reduce the loss by more than half.
-    import keras
-
+    # with SGD at that rate, end with a lower loss than at the start and
+    # than at a rate 100 times smaller.
     from kerasnotes._lr_find_cli import build_model
     from kerasnotes._lr_find_cli import load_csv
 
     x_csv, y_csv, task = load_csv(path, "price")
-    model = build_model(3, task, 1, "sgd", seed=0)
-    model.optimizer.learning_rate = suggested
-    before = model.evaluate(x_csv, y_csv, verbose=0)
-    model.fit(x_csv, y_csv, epochs=5, batch_size=32, verbose=0)
-    after = model.evaluate(x_csv, y_csv, verbose=0)
-    assert after < 0.5 * before, (suggested, before, after)
+
+    def loss_after_training(rate):
+        model = build_model(3, task, 1, "sgd", seed=0)
+        model.optimizer.learning_rate = rate
+        before = model.evaluate(x_csv, y_csv, verbose=0)
+        model.fit(x_csv, y_csv, epochs=5, batch_size=32, verbose=0)
+        return before, model.evaluate(x_csv, y_csv, verbose=0)
+
+    before, after = loss_after_training(suggested)
+    _, after_small = loss_after_training(suggested / 100)
+    assert after < 0.8 * before, (suggested, before, after)
+    assert after < after_small, (suggested, after, after_small)
 
 
 @pytest.mark.parametrize(
