@@ -1,3 +1,4 @@
+import pathlib
 import subprocess
 import sys
 
@@ -7,11 +8,10 @@ from kerasnotes import cli
 
 
 def test_help_lists_subcommands():
-    done = subprocess.run(
-        [sys.executable, "-m", "kerasnotes", "--help"],
-        capture_output=True,
-        text=True,
-    )
+    # The console script that `pip install` made (`python -m kerasnotes` is
+    # run by tests/tuning/test_command.py).
+    script = pathlib.Path(sys.executable).parent / "kerasnotes"
+    done = subprocess.run([str(script), "--help"], capture_output=True, text=True)
     assert done.returncode == 0
     for command in ["demo", "tune", "compare-optimizers"]:
         assert command in done.stdout
