@@ -7,14 +7,16 @@ had two ways:
 - reference: `imblearn.over_sampling.SMOTE(random_state=e).fit_resample(x, y)`
   at every epoch e (k-NN search, interpolation, stacking of all rows);
 - ours: `SMOTEDataset.on_epoch_end()`, which draws the (base, neighbour, u)
-  triples and the order from the neighbour graph built once at construction;
-  the interpolation itself happens batch by batch in `__getitem__`.
+  triples and the sample order from the neighbour graph built once at
+  construction; the interpolation itself happens batch by batch in
+  `__getitem__` (two row gathers and one formula per batch).
 
 Two ratios, both measured alternately in this one process (ours, reference,
 reference, ours, ...; see bench/_timing.py), medians over the rounds:
 
-1. "resample": `on_epoch_end()` / `fit_resample` -- the per-epoch cost the
-   goal is about (goal <= 0.1);
+1. "resample": `on_epoch_end()` / `fit_resample` + a permutation of its
+   rows -- the per-epoch cost the goal is about (goal <= 0.1). Both sides
+   include the epoch's shuffle, which `on_epoch_end()` draws;
 2. "full epoch": `on_epoch_end()` + every `__getitem__` / `fit_resample` + a
    permutation + slicing every batch out of the resampled arrays -- what an
    epoch of batches costs end to end, interpolation included.
@@ -61,7 +63,8 @@ def reference_resample(x, y, epoch):
     from imblearn.over_sampling import SMOTE
 
     start = time.perf_counter()
-    SMOTE(random_state=epoch).fit_resample(x, y)
+    x_res, _ = SMOTE(random_state=epoch).fit_resample(x, y)
+    np.random.default_rng(epoch).permutation(len(x_res))
     return time.perf_counter() - start
 
 

@@ -253,6 +253,26 @@ class SMOTEDataset(keras.utils.PyDataset):
         self._synthetic_code = np.concatenate(code)
         total = self._n_original + self._n_synthetic
         self._order = rng.permutation(total) if self.shuffle else np.arange(total)
+        # Sample i of the epoch is x[from[i]] + step[i] * (x[to[i]] - x[from[i]]);
+        # an original sample is its own base and neighbour with step 0, so it
+        # comes out exactly. The originals' entries never change: they are
+        # written once, and each epoch overwrites the synthetic tail.
+        if not hasattr(self, "_from"):
+            itself = np.arange(self._n_original)
+            self._from = np.concatenate([itself, self._base])
+            self._to = np.concatenate([itself, self._neighbour])
+            self._steps = np.zeros((total, 1), self._x.dtype)
+            self._targets = np.concatenate(
+                [self._y, self._synthetic_targets(np.arange(self._n_synthetic))]
+            ).astype(self._y.dtype, copy=False)
+        else:
+            tail = slice(self._n_original, None)
+            self._from[tail] = self._base
+            self._to[tail] = self._neighbour
+            self._targets[tail] = self._synthetic_targets(
+                np.arange(self._n_synthetic)
+            )
+        self._steps[self._n_original :, 0] = self._step
 
     def on_epoch_end(self):
         self.epoch += 1
@@ -283,15 +303,9 @@ class SMOTEDataset(keras.utils.PyDataset):
         if not 0 <= index < len(self):
             raise IndexError(f"Batch {index} out of range [0, {len(self)}).")
         rows = self._order[index * self.batch_size : (index + 1) * self.batch_size]
-        real = rows < self._n_original
-        x = np.empty((len(rows), self._x.shape[1]), dtype=self._x.dtype)
-        y = np.empty((len(rows),) + self._y.shape[1:], dtype=self._y.dtype)
-        x[real] = self._x[rows[real]]
-        y[real] = self._y[rows[real]]
-        synthetic = rows[~real] - self._n_original
-        x[~real] = self._interpolate(synthetic)
-        y[~real] = self._synthetic_targets(synthetic)
-        return x, y
+        a = self._x[self._from[rows]]
+        x = a + self._steps[rows] * (self._x[self._to[rows]] - a)
+        return x, self._targets[rows]
 
     def _interpolate(self, positions):
         a = self._x[self._base[positions]]
