@@ -164,6 +164,7 @@ class SMOTEDataset(keras.utils.PyDataset):
         self._build_neighbours()
         self._n_original = len(self._x)
         self._n_synthetic = sum(self.n_synthetic_.values())
+        self._allocate_epoch()
         self.epoch = 0
         self._draw()
 
@@ -224,12 +225,35 @@ class SMOTEDataset(keras.utils.PyDataset):
             nns = within.kneighbors(x[base], return_distance=False)[:, 1:]
             self.neighbors_[label] = (base, members[nns])
 
+    def _allocate_epoch(self):
+        """The per-sample arrays of an epoch, originals first.
+
+        Sample i of the epoch is `x[from[i]] + step[i] * (x[to[i]] - x[from[i]])`.
+        An original sample is its own base and neighbour with step 0, so it
+        comes out exactly, and a batch is two row gathers and one formula.
+        The originals' entries and every target never change; each epoch
+        draws the synthetic tail of `from`, `to` and `step`.
+        """
+        total = self._n_original + self._n_synthetic
+        self._from = np.zeros(total, dtype=np.int64)
+        self._from[: self._n_original] = np.arange(self._n_original)
+        self._to = self._from.copy()
+        self._steps = np.zeros((total, 1), self._x.dtype)
+        codes = [
+            np.full(n_new, self._class_code[label], dtype=np.int64)
+            for label, n_new in self.n_synthetic_.items()
+        ]
+        synthetic_code = np.concatenate(codes or [np.zeros(0, np.int64)])
+        self._targets = np.concatenate(
+            [self._y, self._target_of_code[synthetic_code]]
+        ).astype(self._y.dtype, copy=False)
+
     # ------------------------------------------------------------ per epoch
 
     def _draw(self):
         """Draws this epoch's synthetic triples and the sample order."""
         rng = np.random.default_rng([self.seed, self.epoch])
-        base, neighbour, step, code = [], [], [], []
+        base, neighbour, step = [], [], []
         for label, n_new in self.n_synthetic_.items():
             rows_of, nns = self.neighbors_[label]
             if label in self._repeats:
@@ -243,36 +267,13 @@ class SMOTEDataset(keras.utils.PyDataset):
                 step.append(np.zeros(n_new, dtype=self._x.dtype))
             else:
                 step.append(rng.random(n_new, dtype=_rng_dtype(self._x.dtype)))
-            code.append(np.full(n_new, self._class_code[label]))
-        if not base:  # the strategy asks for no synthetic sample
-            base = neighbour = code = [np.zeros(0, dtype=int)]
-            step = [np.zeros(0, dtype=self._x.dtype)]
-        self._base = np.concatenate(base)
-        self._neighbour = np.concatenate(neighbour)
-        self._step = np.concatenate(step).astype(self._x.dtype, copy=False)
-        self._synthetic_code = np.concatenate(code)
+        if base:  # else the strategy asks for no synthetic sample
+            tail = slice(self._n_original, None)
+            self._from[tail] = np.concatenate(base)
+            self._to[tail] = np.concatenate(neighbour)
+            self._steps[tail, 0] = np.concatenate(step)
         total = self._n_original + self._n_synthetic
         self._order = rng.permutation(total) if self.shuffle else np.arange(total)
-        # Sample i of the epoch is x[from[i]] + step[i] * (x[to[i]] - x[from[i]]);
-        # an original sample is its own base and neighbour with step 0, so it
-        # comes out exactly. The originals' entries never change: they are
-        # written once, and each epoch overwrites the synthetic tail.
-        if not hasattr(self, "_from"):
-            itself = np.arange(self._n_original)
-            self._from = np.concatenate([itself, self._base])
-            self._to = np.concatenate([itself, self._neighbour])
-            self._steps = np.zeros((total, 1), self._x.dtype)
-            self._targets = np.concatenate(
-                [self._y, self._synthetic_targets(np.arange(self._n_synthetic))]
-            ).astype(self._y.dtype, copy=False)
-        else:
-            tail = slice(self._n_original, None)
-            self._from[tail] = self._base
-            self._to[tail] = self._neighbour
-            self._targets[tail] = self._synthetic_targets(
-                np.arange(self._n_synthetic)
-            )
-        self._steps[self._n_original :, 0] = self._step
 
     def on_epoch_end(self):
         self.epoch += 1
@@ -284,15 +285,13 @@ class SMOTEDataset(keras.utils.PyDataset):
         `base` and `neighbor` are row positions in `x`; `x_new = x[base] +
         u * (x[neighbor] - x[base])`.
         """
-        x_new = self._interpolate(np.arange(self._n_synthetic))
-        y_new = self._synthetic_targets(np.arange(self._n_synthetic))
-        return (
-            x_new,
-            y_new,
-            self._base.copy(),
-            self._neighbour.copy(),
-            self._step.copy(),
-        )
+        tail = slice(self._n_original, None)
+        base, neighbour = self._from[tail], self._to[tail]
+        u = self._steps[tail, 0]
+        a = self._x[base]
+        x_new = a + u[:, None] * (self._x[neighbour] - a)
+        y_new = self._targets[tail].copy()
+        return x_new, y_new, base.copy(), neighbour.copy(), u.copy()
 
     # ---------------------------------------------------------------- batches
 
@@ -306,14 +305,6 @@ class SMOTEDataset(keras.utils.PyDataset):
         a = self._x[self._from[rows]]
         x = a + self._steps[rows] * (self._x[self._to[rows]] - a)
         return x, self._targets[rows]
-
-    def _interpolate(self, positions):
-        a = self._x[self._base[positions]]
-        b = self._x[self._neighbour[positions]]
-        return a + self._step[positions, None] * (b - a)
-
-    def _synthetic_targets(self, positions):
-        return self._target_of_code[self._synthetic_code[positions]]
 
 
 def _rng_dtype(dtype):
