@@ -381,10 +381,6 @@ def search(
     instance.verbose = options["verbose"]
     instance.total_trials = max_trials
 
-    # KerasTuner runs gc.collect() before building each trial's model; with
-    # TensorFlow's many long-lived objects that full collection costs about
-    # 0.3 s. Freezing what exists now (modules, data, the tuner) lets those
-    # collections scan only the trial's own objects.
     callbacks = list(options["callbacks"] or [])
     if not isinstance(hypermodel, HyperMLP):
         # HyperMLP.fit adds its own; other hypermodels get it here.
@@ -396,6 +392,10 @@ def search(
             )
         )
     callbacks.append(keras.callbacks.TerminateOnNaN())
+    # KerasTuner runs gc.collect() before building each trial's model; with
+    # TensorFlow's many long-lived objects that full collection costs about
+    # 0.3 s. Freezing what exists now (modules, data, the tuner) lets those
+    # collections scan only the trial's own objects.
     gc.freeze()
     try:
         instance.search(
