@@ -10,7 +10,7 @@ BACKENDS_STAMP := $(VENV)/.kerasnotes-backends
 # in one process.
 PYTEST_ARGS ?= -n auto --maxprocesses=4
 
-.PHONY: install install-backends demo test test-backends bench clean
+.PHONY: install install-backends demo test test-fast test-backends lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,20 @@ demo: install
 
 test: install
 	KERAS_BACKEND=tensorflow $(PY) -m pytest $(PYTEST_ARGS)
+
+# The inner loop: everything but the tests that start processes or run
+# searches (marked `slow`).
+test-fast: install
+	KERAS_BACKEND=tensorflow $(PY) -m pytest $(PYTEST_ARGS) -m "not slow"
+
+# ruff, configured in pyproject.toml: lint and formatting check.
+lint: install
+	$(VENV)/bin/ruff check kerasnotes tests bench examples scripts
+	$(VENV)/bin/ruff format --check kerasnotes tests bench examples scripts
+
+format: install
+	$(VENV)/bin/ruff check --fix kerasnotes tests bench examples scripts
+	$(VENV)/bin/ruff format kerasnotes tests bench examples scripts
 
 # The same suite on the JAX and PyTorch backends; fails if either fails,
 # including pytest's "no tests collected" (exit status 5).

@@ -19,13 +19,12 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import _timing  # noqa: E402  bench/_timing.py: sys.path[0] is bench/
 import keras  # noqa: E402
 from keras import ops  # noqa: E402
 
 from kerasnotes.layers import Maxout  # noqa: E402
 from kerasnotes.layers import Swish  # noqa: E402
-
-import _timing  # noqa: E402  bench/_timing.py: sys.path[0] is bench/
 
 FEATURES, UNITS, PIECES, WIDTH = 512, 512, 4, 1024
 
@@ -79,8 +78,7 @@ def main():
         __doc__, rounds=11, steps=5, features=FEATURES
     )
     print(
-        f"{'layer':<24}{'params':>10}{'ours ms':>10}{'ref ms':>10}"
-        f"{'median ratio':>14}"
+        f"{'layer':<24}{'params':>10}{'ours ms':>10}{'ref ms':>10}{'median ratio':>14}"
     )
     for name, (ours, reference) in PAIRS.items():
         models = [

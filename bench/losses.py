@@ -17,12 +17,11 @@ Backend: KERAS_BACKEND (tensorflow by default).
 import argparse
 import time
 
+import _timing  # bench/_timing.py: sys.path[0] is bench/
 import keras
 import numpy as np
 
 from kerasnotes import losses
-
-import _timing  # bench/_timing.py: sys.path[0] is bench/
 
 
 def value_and_grad_fn(loss):
@@ -107,7 +106,7 @@ def main():
         for fn in (ours, reference):  # compile and warm up
             timed(fn, y_true, y_pred, 2)
         t_ours, t_ref, ratio = _timing.alternate(
-            lambda _: timed(ours, y_true, y_pred, args.repeats),
+            lambda _, ours=ours: timed(ours, y_true, y_pred, args.repeats),
             lambda _: timed(reference, y_true, y_pred, args.repeats),
             args.rounds,
         )

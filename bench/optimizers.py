@@ -10,11 +10,10 @@ Run:  python bench/optimizers.py [--rounds 15] [--steps 10]
 Backend: KERAS_BACKEND (tensorflow by default).
 """
 
+import _timing  # bench/_timing.py: sys.path[0] is bench/
 import keras
 
 from kerasnotes import optimizers
-
-import _timing  # bench/_timing.py: sys.path[0] is bench/
 
 PAIRS = {
     "NAG": (
@@ -48,12 +47,13 @@ def mlp(inputs=512, width=1536, outputs=10):
 
 def main():
     args, x, y = _timing.train_step_setup(__doc__, rounds=15, steps=10, features=512)
-    print(f"{'optimizer':<10}{'params':>10}{'ours ms':>10}{'ref ms':>10}"
-          f"{'median ratio':>14}")
+    print(
+        f"{'optimizer':<10}{'params':>10}{'ours ms':>10}{'ref ms':>10}"
+        f"{'median ratio':>14}"
+    )
     for name, (ours, reference) in PAIRS.items():
         models = [
-            _timing.compile_and_warm(mlp(), make(), x, y)
-            for make in (ours, reference)
+            _timing.compile_and_warm(mlp(), make(), x, y) for make in (ours, reference)
         ]
         ours_ms, ref_ms, ratio = _timing.compare_steps(
             *models, x, y, args.rounds, args.steps

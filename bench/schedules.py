@@ -11,11 +11,10 @@ Run:  python bench/schedules.py [--rounds 15] [--steps 10]
 Backend: KERAS_BACKEND (tensorflow by default).
 """
 
+import _timing  # bench/_timing.py: sys.path[0] is bench/
 import keras
 
 from kerasnotes import schedules
-
-import _timing  # bench/_timing.py: sys.path[0] is bench/
 
 SCHEDULES = {
     "CosineAnnealing": lambda: schedules.CosineAnnealing(0.01, 1000, 1e-4),
@@ -54,7 +53,10 @@ def compiled(learning_rate, x, y):
 
 def main():
     args, x, y = _timing.train_step_setup(
-        __doc__, rounds=15, steps=10, features=512,
+        __doc__,
+        rounds=15,
+        steps=10,
+        features=512,
         note="SGD(momentum=0.9), jit_compile=True",
     )
     print(f"{'schedule':<30}{'sched ms':>10}{'const ms':>10}{'median ratio':>14}")

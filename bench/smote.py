@@ -29,11 +29,10 @@ Run:  python bench/smote.py [--rounds 7] [--batch-size 256]
 import argparse
 import time
 
+import _timing  # bench/_timing.py: sys.path[0] is bench/
 import numpy as np
 
 from kerasnotes.data import SMOTEDataset
-
-import _timing  # bench/_timing.py: sys.path[0] is bench/
 
 
 def make_data(n=100_000, d=30, minority=0.01, seed=0):
@@ -117,9 +116,7 @@ def main():
         ),
     ):
         t_ours, t_ref, ratio = _timing.alternate(ours, reference, args.rounds)
-        rows.append(
-            (name, _timing.median_ms(t_ours), _timing.median_ms(t_ref), ratio)
-        )
+        rows.append((name, _timing.median_ms(t_ours), _timing.median_ms(t_ref), ratio))
     print(f"{'per epoch':<12}{'ours ms':>10}{'imblearn ms':>13}{'median ratio':>14}")
     for name, a, b, ratio in rows:
         print(f"{name:<12}{a:>10.1f}{b:>13.1f}{ratio:>14.3f}")

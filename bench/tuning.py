@@ -43,7 +43,12 @@ def data(n=2000, features=30, seed=0):
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n, features)).astype("float32")
     y = (x[:, :3].sum(axis=1) + 0.5 * rng.normal(size=n) > 0).astype("float32")
-    return x[: n * 4 // 5], y[: n * 4 // 5, None], x[n * 4 // 5 :], y[n * 4 // 5 :, None]
+    return (
+        x[: n * 4 // 5],
+        y[: n * 4 // 5, None],
+        x[n * 4 // 5 :],
+        y[n * 4 // 5 :, None],
+    )
 
 
 class Repeated(HyperMLP):
@@ -58,14 +63,21 @@ class Repeated(HyperMLP):
 
 
 def direct(x, y, x_val, y_val, epochs, trials):
-    hypermodel = HyperMLP("binary", input_dim=x.shape[1], train_size=len(x),
-                          epochs=epochs, patience=epochs, **FIXED)
+    hypermodel = HyperMLP(
+        "binary",
+        input_dim=x.shape[1],
+        train_size=len(x),
+        epochs=epochs,
+        patience=epochs,
+        **FIXED,
+    )
     start = time.perf_counter()
     for _ in range(trials):
         hp = keras_tuner.HyperParameters()
         model = hypermodel.build(hp)
-        hypermodel.fit(hp, model, x, y, validation_data=(x_val, y_val),
-                       epochs=epochs, verbose=0)
+        hypermodel.fit(
+            hp, model, x, y, validation_data=(x_val, y_val), epochs=epochs, verbose=0
+        )
     return (time.perf_counter() - start) / trials
 
 
@@ -74,9 +86,17 @@ def searched(x, y, x_val, y_val, epochs, trials):
         hypermodel = Repeated("binary", epochs=epochs, patience=epochs, **FIXED)
         hypermodel.repeats = trials
         start = time.perf_counter()
-        result = search(x, y, validation_data=(x_val, y_val), tuner="grid",
-                        max_trials=trials, hypermodel=hypermodel,
-                        directory=directory, epochs=epochs, verbose=0)
+        result = search(
+            x,
+            y,
+            validation_data=(x_val, y_val),
+            tuner="grid",
+            max_trials=trials,
+            hypermodel=hypermodel,
+            directory=directory,
+            epochs=epochs,
+            verbose=0,
+        )
         elapsed = time.perf_counter() - start
         ran = int((result.trials["status"] == "COMPLETED").sum())
         if ran != trials:
@@ -91,8 +111,10 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     x, y, x_val, y_val = data()
-    print(f"backend {keras.backend.backend()}; {len(x)} train rows, "
-          f"{args.epochs} epochs, {args.trials} trials x {args.rounds} rounds")
+    print(
+        f"backend {keras.backend.backend()}; {len(x)} train rows, "
+        f"{args.epochs} epochs, {args.trials} trials x {args.rounds} rounds"
+    )
     direct(x, y, x_val, y_val, 1, 1)  # warm up both paths
     searched(x, y, x_val, y_val, 1, 1)
     ours, ref, ratios = [], [], []
@@ -101,8 +123,10 @@ def main():
         d = direct(x, y, x_val, y_val, args.epochs, args.trials)
         ours.append(s), ref.append(d), ratios.append(s / d)
     print(f"{'search() s/trial':>18}{'model.fit s/trial':>19}{'median ratio':>14}")
-    print(f"{statistics.median(ours):>18.3f}{statistics.median(ref):>19.3f}"
-          f"{statistics.median(ratios):>14.3f}")
+    print(
+        f"{statistics.median(ours):>18.3f}{statistics.median(ref):>19.3f}"
+        f"{statistics.median(ratios):>14.3f}"
+    )
 
 
 if __name__ == "__main__":

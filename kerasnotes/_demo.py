@@ -57,8 +57,8 @@ def run_demo(epochs=60, seed=0, print_fn=print):
     """
     import keras
 
-    (x_train, y_train), (x_val, y_val), (x_test, y_test) = (
-        load_breast_cancer_splits(seed)
+    (x_train, y_train), (x_val, y_val), (x_test, y_test) = load_breast_cancer_splits(
+        seed
     )
     print_fn(
         "Breast cancer (scikit-learn): "
@@ -83,9 +83,7 @@ def run_demo(epochs=60, seed=0, print_fn=print):
             ]
         )
         model.compile(optimizer=make(), loss="binary_crossentropy")
-        stop = keras.callbacks.EarlyStopping(
-            patience=8, restore_best_weights=True
-        )
+        stop = keras.callbacks.EarlyStopping(patience=8, restore_best_weights=True)
         start = time.perf_counter()
         history = model.fit(
             x_train,

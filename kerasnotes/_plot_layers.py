@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from kerasnotes._internal.errors import InputError
+
 
 def plot_activation(
     fn,
@@ -55,14 +57,14 @@ def plot_activation(
     import keras
     from matplotlib.figure import Figure
 
-    from kerasnotes._autodiff import value_and_derivative
-    from kerasnotes._validation import check_positive_int
-    from kerasnotes._validation import check_real
+    from kerasnotes._internal.autodiff import value_and_derivative
+    from kerasnotes._internal.validation import check_positive_int
+    from kerasnotes._internal.validation import check_real
 
     check_real("x_min", x_min)
     check_real("x_max", x_max)
     if not x_min < x_max:
-        raise ValueError(
+        raise InputError(
             "Argument `x_max` must be > x_min. "
             f"Received: x_min={x_min!r}, x_max={x_max!r}"
         )
@@ -71,7 +73,7 @@ def plot_activation(
         # `keras.activations.get` does not look up registered names.
         fn = keras.saving.get_registered_object(fn) or keras.activations.get(fn)
     if not callable(fn):
-        raise ValueError(
+        raise InputError(
             f"Argument `fn` must be callable or an activation name. Received: fn={fn!r}"
         )
     if label is None:

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from kerasnotes._internal.errors import InputError
+
 DEFAULT_ALPHAS = (-float("inf"), -2.0, 0.0, 0.5, 1.0, 1.5, 2.0)
 
 
@@ -42,8 +44,8 @@ def plot_robust_loss(
     import keras
     import matplotlib.pyplot as plt
 
-    from kerasnotes import _validation
-    from kerasnotes._autodiff import value_and_grad
+    from kerasnotes._internal import validation as _validation
+    from kerasnotes._internal.autodiff import value_and_grad
     from kerasnotes.losses import robust_loss
 
     _validation.check_positive("scale", scale)
@@ -51,7 +53,7 @@ def plot_robust_loss(
     num = _validation.check_positive_int("num", num)
     alphas = list(alphas)
     if not alphas:
-        raise ValueError(
+        raise InputError(
             "Argument `alphas` must hold at least one value. "
             f"Received: alphas={alphas!r}"
         )

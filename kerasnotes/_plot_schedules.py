@@ -45,8 +45,11 @@ def schedule_values(schedule, steps):
     values = [
         float(keras.ops.convert_to_numpy(schedule(keras.ops.convert_to_tensor(int(s)))))
         if float(s).is_integer()
-        else float(keras.ops.convert_to_numpy(
-            schedule(keras.ops.convert_to_tensor(float(s), "float32"))))
+        else float(
+            keras.ops.convert_to_numpy(
+                schedule(keras.ops.convert_to_tensor(float(s), "float32"))
+            )
+        )
         for s in steps
     ]
     return steps, np.asarray(values)
@@ -117,7 +120,10 @@ def plot_lr_finder(finder, *, ax=None, path=None):
     if suggested is not None:
         index = int(np.argmin(np.abs(rates - suggested)))
         ax.plot(
-            [suggested], [losses[index]], "o", color="red",
+            [suggested],
+            [losses[index]],
+            "o",
+            color="red",
             label=f"suggestion {suggested:.3g}",
         )
         ax.axvline(suggested, color="red", alpha=0.3, linestyle="--")

@@ -91,7 +91,7 @@ def encode_features(frame, target):
 
 
 def infer_task(y):
-    """"binary", "multiclass" or "regression" from the targets.
+    """ "binary", "multiclass" or "regression" from the targets.
 
     One-hot rows and non-numeric labels are classes; integral numbers with at
     most 20 distinct values are classes; other numbers are a regression

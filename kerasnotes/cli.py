@@ -36,26 +36,39 @@ def _add_tune_arguments(parser, *, demo=False):
     from kerasnotes._tuning_choices import TUNERS
 
     if not demo:
-        parser.add_argument("--csv", help="CSV file (default: scikit-learn's "
-                            "bundled breast-cancer data)")
+        parser.add_argument(
+            "--csv",
+            help="CSV file (default: scikit-learn's bundled breast-cancer data)",
+        )
         parser.add_argument("--target", help="target column of the CSV")
         parser.add_argument(
             "--task",
             choices=["auto", "binary", "multiclass", "regression"],
             default="auto",
         )
-        parser.add_argument("--dropna", action="store_true",
-                            help="drop rows with missing values")
-        parser.add_argument("--overwrite", action="store_true",
-                            help="start afresh instead of resuming in --out")
+        parser.add_argument(
+            "--dropna", action="store_true", help="drop rows with missing values"
+        )
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="start afresh instead of resuming in --out",
+        )
     parser.add_argument("--tuner", choices=TUNERS, default="bayesian")
     parser.add_argument("--max-trials", type=int, default=6 if demo else 10)
-    parser.add_argument("--epochs", type=int, default=20 if demo else 30,
-                        help="most epochs per trial")
-    parser.add_argument("--oversample", choices=OVERSAMPLING_METHODS,
-                        help="oversample the training part (classification)")
-    parser.add_argument("--out", default="kerasnotes-demo" if demo else "kerasnotes-tune",
-                        help="output folder")
+    parser.add_argument(
+        "--epochs", type=int, default=20 if demo else 30, help="most epochs per trial"
+    )
+    parser.add_argument(
+        "--oversample",
+        choices=OVERSAMPLING_METHODS,
+        help="oversample the training part (classification)",
+    )
+    parser.add_argument(
+        "--out",
+        default="kerasnotes-demo" if demo else "kerasnotes-tune",
+        help="output folder",
+    )
     parser.add_argument("--seed", type=int, default=0)
 
 
@@ -100,7 +113,9 @@ def _lr_find(parser):
         "--plot", default="lr_find.png", help="where to save the plot (lr_find.png)"
     )
     parser.add_argument(
-        "--optimizer", choices=["sgd", "momentum", "adam"], default="sgd",
+        "--optimizer",
+        choices=["sgd", "momentum", "adam"],
+        default="sgd",
         help="optimizer swept (sgd)",
     )
     parser.add_argument("--batch-size", type=int, default=32, help="batch size (32)")

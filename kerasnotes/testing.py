@@ -19,6 +19,8 @@ import tempfile
 import keras
 import numpy as np
 
+from kerasnotes._internal.errors import InputError
+
 __all__ = [
     "assert_allclose",
     "assert_serialization_roundtrip",
@@ -134,9 +136,7 @@ def keras_file_roundtrip(obj, *, input_shape=(4,), directory=None):
             return loaded.layers[-1]
 
     elif isinstance(obj, keras.optimizers.Optimizer):
-        model = keras.Sequential(
-            [_model_input(input_shape), keras.layers.Dense(2)]
-        )
+        model = keras.Sequential([_model_input(input_shape), keras.layers.Dense(2)])
         if obj.built:
             # Built for other variables already: save an unbuilt copy.
             obj = type(obj).from_config(obj.get_config())
@@ -154,9 +154,7 @@ def keras_file_roundtrip(obj, *, input_shape=(4,), directory=None):
             directory=directory,
         )._learning_rate
     elif isinstance(obj, keras.losses.Loss):
-        model = keras.Sequential(
-            [_model_input(input_shape), keras.layers.Dense(2)]
-        )
+        model = keras.Sequential([_model_input(input_shape), keras.layers.Dense(2)])
         model.compile(optimizer="sgd", loss=obj)
 
         def pick(loaded):
@@ -205,9 +203,7 @@ def keras_file_roundtrip(obj, *, input_shape=(4,), directory=None):
     return pick(loaded)
 
 
-def assert_serialization_roundtrip(
-    obj, expected, *, input_shape=(4,), rel_tol=1e-6
-):
+def assert_serialization_roundtrip(obj, expected, *, input_shape=(4,), rel_tol=1e-6):
     """Checks that the non-default arguments in `expected` survive serialization.
 
     Three paths are checked: `obj.get_config()`,
@@ -228,11 +224,11 @@ def assert_serialization_roundtrip(
         A dict with the objects rebuilt by `"from_config"` and `"keras_file"`.
     """
     if not expected:
-        raise ValueError("`expected` must name at least one argument.")
+        raise InputError("`expected` must name at least one argument.")
     for name, value in expected.items():
         default = _default_for(type(obj), name)
         if default is not inspect.Parameter.empty and _same(default, value, 0.0):
-            raise ValueError(
+            raise InputError(
                 f"Expected value for `{name}` equals its default ({default!r}); "
                 "a round trip that dropped it would go unnoticed. Build the "
                 "object with a non-default value."
@@ -241,12 +237,8 @@ def assert_serialization_roundtrip(
     _check_config(expected, obj.get_config(), f"{name}.get_config()", rel_tol)
     clone = type(obj).from_config(obj.get_config())
     if type(clone) is not type(obj):
-        raise AssertionError(
-            f"from_config built {type(clone).__name__}, not {name}"
-        )
-    _check_config(
-        expected, clone.get_config(), f"{name}.from_config()", rel_tol
-    )
+        raise AssertionError(f"from_config built {type(clone).__name__}, not {name}")
+    _check_config(expected, clone.get_config(), f"{name}.from_config()", rel_tol)
     reloaded = keras_file_roundtrip(obj, input_shape=input_shape)
     if type(reloaded) is not type(obj):
         raise AssertionError(

@@ -54,11 +54,16 @@ CASES = {
     ),
     "warm_restarts_t1": (
         "CosineAnnealingWarmRestarts",
-        dict(initial_learning_rate=0.1, first_decay_steps=5, t_mul=1.0,
-             min_learning_rate=0.001),
+        dict(
+            initial_learning_rate=0.1,
+            first_decay_steps=5,
+            t_mul=1.0,
+            min_learning_rate=0.001,
+        ),
         "CosineAnnealingWarmRestarts(T_0=5, T_mult=1, eta_min=0.001), lr=0.1",
         lambda o: lr_scheduler.CosineAnnealingWarmRestarts(
-            o, T_0=5, T_mult=1, eta_min=0.001),
+            o, T_0=5, T_mult=1, eta_min=0.001
+        ),
         0.1,
         23,
     ),
@@ -72,47 +77,81 @@ CASES = {
     ),
     "warm_restarts_t3": (
         "CosineAnnealingWarmRestarts",
-        dict(initial_learning_rate=0.2, first_decay_steps=2, t_mul=3.0,
-             min_learning_rate=0.002),
+        dict(
+            initial_learning_rate=0.2,
+            first_decay_steps=2,
+            t_mul=3.0,
+            min_learning_rate=0.002,
+        ),
         "CosineAnnealingWarmRestarts(T_0=2, T_mult=3, eta_min=0.002), lr=0.2",
         lambda o: lr_scheduler.CosineAnnealingWarmRestarts(
-            o, T_0=2, T_mult=3, eta_min=0.002),
+            o, T_0=2, T_mult=3, eta_min=0.002
+        ),
         0.2,
         250,  # restarts at 2, 8, 26, 80, 242
     ),
     "cyclic_triangular": (
         "CyclicalLearningRate",
-        dict(initial_learning_rate=0.001, maximal_learning_rate=0.006,
-             step_size=4, mode="triangular"),
+        dict(
+            initial_learning_rate=0.001,
+            maximal_learning_rate=0.006,
+            step_size=4,
+            mode="triangular",
+        ),
         "CyclicLR(base_lr=0.001, max_lr=0.006, step_size_up=4, "
         "mode='triangular', cycle_momentum=False)",
         lambda o: lr_scheduler.CyclicLR(
-            o, base_lr=0.001, max_lr=0.006, step_size_up=4,
-            mode="triangular", cycle_momentum=False),
+            o,
+            base_lr=0.001,
+            max_lr=0.006,
+            step_size_up=4,
+            mode="triangular",
+            cycle_momentum=False,
+        ),
         0.001,
         30,
     ),
     "cyclic_triangular2": (
         "CyclicalLearningRate",
-        dict(initial_learning_rate=0.01, maximal_learning_rate=0.1,
-             step_size=3, mode="triangular2"),
+        dict(
+            initial_learning_rate=0.01,
+            maximal_learning_rate=0.1,
+            step_size=3,
+            mode="triangular2",
+        ),
         "CyclicLR(base_lr=0.01, max_lr=0.1, step_size_up=3, "
         "mode='triangular2', cycle_momentum=False)",
         lambda o: lr_scheduler.CyclicLR(
-            o, base_lr=0.01, max_lr=0.1, step_size_up=3,
-            mode="triangular2", cycle_momentum=False),
+            o,
+            base_lr=0.01,
+            max_lr=0.1,
+            step_size_up=3,
+            mode="triangular2",
+            cycle_momentum=False,
+        ),
         0.01,
         40,
     ),
     "cyclic_exp_range": (
         "CyclicalLearningRate",
-        dict(initial_learning_rate=0.002, maximal_learning_rate=0.02,
-             step_size=5, mode="exp_range", gamma=0.97),
+        dict(
+            initial_learning_rate=0.002,
+            maximal_learning_rate=0.02,
+            step_size=5,
+            mode="exp_range",
+            gamma=0.97,
+        ),
         "CyclicLR(base_lr=0.002, max_lr=0.02, step_size_up=5, "
         "mode='exp_range', gamma=0.97, cycle_momentum=False)",
         lambda o: lr_scheduler.CyclicLR(
-            o, base_lr=0.002, max_lr=0.02, step_size_up=5,
-            mode="exp_range", gamma=0.97, cycle_momentum=False),
+            o,
+            base_lr=0.002,
+            max_lr=0.02,
+            step_size_up=5,
+            mode="exp_range",
+            gamma=0.97,
+            cycle_momentum=False,
+        ),
         0.002,
         40,
     ),
@@ -121,33 +160,44 @@ CASES = {
         dict(maximal_learning_rate=0.1, total_steps=20),
         "OneCycleLR(max_lr=0.1, total_steps=20, cycle_momentum=False)",
         lambda o: lr_scheduler.OneCycleLR(
-            o, max_lr=0.1, total_steps=20, cycle_momentum=False),
+            o, max_lr=0.1, total_steps=20, cycle_momentum=False
+        ),
         0.1,
         20,
     ),
     "one_cycle_linear": (
         "OneCycle",
-        dict(maximal_learning_rate=0.2, total_steps=25, pct_start=0.25,
-             div_factor=10.0, final_div_factor=100.0,
-             anneal_strategy="linear"),
+        dict(
+            maximal_learning_rate=0.2,
+            total_steps=25,
+            pct_start=0.25,
+            div_factor=10.0,
+            final_div_factor=100.0,
+            anneal_strategy="linear",
+        ),
         "OneCycleLR(max_lr=0.2, total_steps=25, pct_start=0.25, "
         "div_factor=10, final_div_factor=100, anneal_strategy='linear', "
         "cycle_momentum=False)",
         lambda o: lr_scheduler.OneCycleLR(
-            o, max_lr=0.2, total_steps=25, pct_start=0.25, div_factor=10.0,
-            final_div_factor=100.0, anneal_strategy="linear",
-            cycle_momentum=False),
+            o,
+            max_lr=0.2,
+            total_steps=25,
+            pct_start=0.25,
+            div_factor=10.0,
+            final_div_factor=100.0,
+            anneal_strategy="linear",
+            cycle_momentum=False,
+        ),
         0.2,
         25,
     ),
     "one_cycle_fractional_peak": (
         "OneCycle",
         dict(maximal_learning_rate=0.05, total_steps=17, pct_start=0.4),
-        "OneCycleLR(max_lr=0.05, total_steps=17, pct_start=0.4, "
-        "cycle_momentum=False)",
+        "OneCycleLR(max_lr=0.05, total_steps=17, pct_start=0.4, cycle_momentum=False)",
         lambda o: lr_scheduler.OneCycleLR(
-            o, max_lr=0.05, total_steps=17, pct_start=0.4,
-            cycle_momentum=False),
+            o, max_lr=0.05, total_steps=17, pct_start=0.4, cycle_momentum=False
+        ),
         0.05,
         17,  # peak at 0.4 * 17 - 1 = 5.8, between steps 5 and 6
     ),

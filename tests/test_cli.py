@@ -26,7 +26,9 @@ def test_compare_optimizers_trains_and_reports_test_metrics(capsys):
     assert cli.main(["compare-optimizers", "--epochs", "4"]) == 0
     out = capsys.readouterr().out
     rows = [line.split() for line in out.splitlines()]
-    table = {row[0]: row for row in rows if row and row[0] in {"NAG", "AdamW", "AMSGrad"}}
+    table = {
+        row[0]: row for row in rows if row and row[0] in {"NAG", "AdamW", "AMSGrad"}
+    }
     assert set(table) == {"NAG", "AdamW", "AMSGrad"}
     for row in table.values():
         accuracy, roc_auc = float(row[3]), float(row[7])

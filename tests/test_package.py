@@ -50,7 +50,6 @@ def test_components_are_registered():
         assert obj is getattr(kerasnotes.optimizers, name)
 
 
-
 def test_initializers_module_runs_without_docstrings(monkeypatch):
     """`python -OO` strips docstrings; the module must not depend on them.
 

@@ -17,7 +17,8 @@ def _sigmoid(x):
 
 
 @pytest.mark.parametrize(
-    "fn", [activations.swish, keras.activations.gelu, "kerasnotes>selu", "tanh"],
+    "fn",
+    [activations.swish, keras.activations.gelu, "kerasnotes>selu", "tanh"],
     ids=["ours", "keras", "ours-by-name", "keras-by-name"],
 )
 def test_writes_a_png(fn, tmp_path):
@@ -36,8 +37,9 @@ def test_lines_are_the_function_and_its_derivative():
     s = _sigmoid(x)
     assert_allclose(function.get_ydata(), x * s, rtol=1e-5, atol=1e-6)
     # Swish's derivative in the notes' form: f + s (1 - f) with beta = 1.
-    assert_allclose(derivative.get_ydata(), x * s + s * (1 - x * s),
-                    rtol=1e-5, atol=1e-6)
+    assert_allclose(
+        derivative.get_ydata(), x * s + s * (1 - x * s), rtol=1e-5, atol=1e-6
+    )
     assert fig.axes[0].get_title() == "swish"
 
 
@@ -50,8 +52,9 @@ def test_overlay_on_given_axes_and_layers():
     plot_activation(Swish(beta=4.0), ax=ax, label="swish, beta=4")
     assert len(ax.lines) == 3
     x = ax.lines[1].get_xdata()
-    assert_allclose(ax.lines[1].get_ydata(), x * _sigmoid(4.0 * x),
-                    rtol=1e-5, atol=1e-6)
+    assert_allclose(
+        ax.lines[1].get_ydata(), x * _sigmoid(4.0 * x), rtol=1e-5, atol=1e-6
+    )
     # The step's derivative is zero: autodiff through a comparison.
     plot_activation(activations.step, ax=ax)
     assert np.all(ax.lines[-1].get_ydata() == 0.0)

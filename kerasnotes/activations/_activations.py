@@ -15,7 +15,8 @@ import numbers
 import keras
 from keras import ops
 
-from kerasnotes._validation import check_real
+from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_real
 
 # Klambauer et al. 2017, eq. (14): the fixed point (mean 0, variance 1).
 SELU_ALPHA = 1.6732632423543772
@@ -389,9 +390,7 @@ def softmax(x, axis=-1):
           Network Outputs", 1990](https://doi.org/10.1007/978-3-642-76153-9_28)
     """
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-        raise ValueError(
-            f"Argument `axis` must be an integer. Received: axis={axis!r}"
-        )
+        raise InputError(f"Argument `axis` must be an integer. Received: axis={axis!r}")
     return ops.softmax(ops.convert_to_tensor(x), axis=int(axis))
 
 

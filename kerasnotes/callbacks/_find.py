@@ -4,6 +4,7 @@ import math
 
 import keras
 
+from kerasnotes._internal.errors import InputError
 from kerasnotes.callbacks._lr_finder import LRFinder
 
 
@@ -55,7 +56,7 @@ def find_learning_rate(
     >>> lr = finder.suggestion()
     """
     if "epochs" in fit_kwargs:
-        raise ValueError(
+        raise InputError(
             "Argument `epochs` is set by find_learning_rate from `num_steps`; "
             "pass `num_steps` instead. "
             f"Received: epochs={fit_kwargs['epochs']!r}"
@@ -82,7 +83,11 @@ def find_learning_rate(
         model.fit(x, epochs=epochs, callbacks=callbacks, **fit_kwargs)
     else:
         model.fit(
-            x, y, batch_size=batch_size, epochs=epochs, callbacks=callbacks,
+            x,
+            y,
+            batch_size=batch_size,
+            epochs=epochs,
+            callbacks=callbacks,
             **fit_kwargs,
         )
     return finder

@@ -6,8 +6,9 @@ import warnings
 import keras
 import numpy as np
 
-from kerasnotes._validation import check_positive
-from kerasnotes._validation import check_positive_int
+from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_positive
+from kerasnotes._internal.validation import check_positive_int
 
 
 class GradientWarning(UserWarning):
@@ -108,7 +109,7 @@ class GradientMonitor(keras.callbacks.Callback):
         check_positive("vanishing_threshold", vanishing_threshold)
         check_positive("exploding_threshold", exploding_threshold)
         if exploding_threshold <= vanishing_threshold:
-            raise ValueError(
+            raise InputError(
                 "Argument `exploding_threshold` must be > vanishing_threshold "
                 f"({vanishing_threshold!r}). "
                 f"Received: exploding_threshold={exploding_threshold!r}"
@@ -141,13 +142,13 @@ class GradientMonitor(keras.callbacks.Callback):
 
     def measure(self):
         """The per-layer gradient norms at the current weights (a dict)."""
-        from kerasnotes._autodiff import model_loss_fn
-        from kerasnotes._autodiff import value_and_grad
+        from kerasnotes._internal.autodiff import model_loss_fn
+        from kerasnotes._internal.autodiff import value_and_grad
 
         model = self.model
         loss = self.loss if self.loss is not None else model.loss
         if loss is None:
-            raise ValueError(
+            raise InputError(
                 "GradientMonitor needs a loss: compile the model with one or "
                 "pass `loss=`."
             )

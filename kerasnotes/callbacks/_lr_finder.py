@@ -5,9 +5,10 @@ import math
 import keras
 import numpy as np
 
-from kerasnotes._validation import check_positive
-from kerasnotes._validation import check_positive_int
-from kerasnotes._validation import check_unit_interval
+from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_positive
+from kerasnotes._internal.validation import check_positive_int
+from kerasnotes._internal.validation import check_unit_interval
 
 
 class LRFinder(keras.callbacks.Callback):
@@ -93,20 +94,20 @@ class LRFinder(keras.callbacks.Callback):
         check_positive("start_learning_rate", start_learning_rate)
         check_positive("end_learning_rate", end_learning_rate)
         if end_learning_rate <= start_learning_rate:
-            raise ValueError(
+            raise InputError(
                 "Argument `end_learning_rate` must be > start_learning_rate "
                 f"({start_learning_rate!r}). "
                 f"Received: end_learning_rate={end_learning_rate!r}"
             )
         self.num_steps = check_positive_int("num_steps", num_steps)
         if self.num_steps < 2:
-            raise ValueError(
+            raise InputError(
                 f"Argument `num_steps` must be > 1. Received: num_steps={num_steps!r}"
             )
         check_unit_interval("smoothing", smoothing)
         check_positive("stop_factor", stop_factor)
         if stop_factor <= 1:
-            raise ValueError(
+            raise InputError(
                 "Argument `stop_factor` must be > 1. "
                 f"Received: stop_factor={stop_factor!r}"
             )
@@ -138,7 +139,7 @@ class LRFinder(keras.callbacks.Callback):
         model = self.model
         optimizer = model.optimizer
         if not isinstance(optimizer._learning_rate, keras.Variable):
-            raise ValueError(
+            raise InputError(
                 "LRFinder needs an optimizer with a constant learning rate "
                 "(a float); this one uses "
                 f"{type(optimizer._learning_rate).__name__}. Compile the model "
@@ -186,9 +187,7 @@ class LRFinder(keras.callbacks.Callback):
             return
         model = self.model
         model.set_weights(self._saved["weights"])
-        for variable, value in zip(
-            model.optimizer.variables, self._saved["optimizer"]
-        ):
+        for variable, value in zip(model.optimizer.variables, self._saved["optimizer"]):
             variable.assign(value)
         self._saved = None
 

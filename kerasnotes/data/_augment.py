@@ -3,7 +3,8 @@
 import keras
 import numpy as np
 
-from kerasnotes import _validation
+from kerasnotes._internal import validation as _validation
+from kerasnotes._internal.errors import InputError
 from kerasnotes.data import _inputs
 
 
@@ -58,7 +59,7 @@ def augment_with_noise(x, n_samples, noise_std=0.01, random_state=None):
     if kind != "pandas":
         _inputs.check_two_dimensional(features)
     if len(features) == 0:
-        raise ValueError("Argument `x` has no rows to sample from.")
+        raise InputError("Argument `x` has no rows to sample from.")
     rng = np.random.default_rng(random_state)
     rows = rng.integers(len(features), size=n_samples)
 
@@ -77,7 +78,7 @@ def augment_with_noise(x, n_samples, noise_std=0.01, random_state=None):
         return out
 
     if features.dtype.kind not in "iuf":
-        raise ValueError(
+        raise InputError(
             f"Argument `x` must be numeric (or a DataFrame with other columns). "
             f"Received dtype {features.dtype}."
         )

@@ -5,7 +5,8 @@ import math
 import keras
 import numpy as np
 
-from kerasnotes import _validation
+from kerasnotes._internal import validation as _validation
+from kerasnotes._internal.errors import InputError
 from kerasnotes.data import _inputs
 from kerasnotes.data import _oversample
 
@@ -153,13 +154,13 @@ def cross_validate(
     from sklearn.model_selection import StratifiedKFold
 
     if not callable(build_model):
-        raise ValueError(
+        raise InputError(
             "Argument `build_model` must be a callable with no arguments that "
             f"returns a compiled Keras model. Received: build_model={build_model!r}"
         )
     n_splits = _validation.check_positive_int("n_splits", n_splits)
     if n_splits < 2:
-        raise ValueError(
+        raise InputError(
             f"Argument `n_splits` must be >= 2. Received: n_splits={n_splits}"
         )
     if oversample is not None:
@@ -167,7 +168,7 @@ def cross_validate(
     fit_kwargs = _check_dict("fit_kwargs", fit_kwargs)
     for key in ("x", "y", "validation_data"):
         if key in fit_kwargs:
-            raise ValueError(
+            raise InputError(
                 f"`fit_kwargs` must not hold {key!r}: cross_validate passes each "
                 "fold's training part to `fit` and measures on its validation part."
             )
@@ -176,7 +177,7 @@ def cross_validate(
     if task is not None:
         _validation.check_one_of("task", task, ("classification", "regression"))
     if not isinstance(from_logits, (bool, np.bool_)):
-        raise ValueError(
+        raise InputError(
             "Argument `from_logits` must be True or False. "
             f"Received: from_logits={from_logits!r}"
         )
@@ -184,7 +185,7 @@ def cross_validate(
     features, _ = _inputs.features_to_numpy(x)
     task = task or _infer_task(y)
     if task == "regression" and oversample is not None:
-        raise ValueError(
+        raise InputError(
             f"Argument `oversample` is for classification; the targets are "
             f"continuous (regression). Received: oversample={oversample!r}. "
             "Pass oversample=None, or task='classification' if `y` holds classes."
@@ -197,7 +198,7 @@ def cross_validate(
         counts = np.bincount(labels.codes, minlength=len(labels.classes))
         if counts.min() < n_splits:
             small = _oversample.python_scalar(labels.classes[int(np.argmin(counts))])
-            raise ValueError(
+            raise InputError(
                 f"Class {small!r} has {int(counts.min())} samples, fewer than "
                 f"n_splits={n_splits}, so some validation folds would miss it. "
                 f"Pass n_splits={max(2, int(counts.min()))} or less."
@@ -233,7 +234,7 @@ def cross_validate(
         model = build_model()
         if not isinstance(model, keras.Model) or not model.compiled:
             state = " (not compiled)" if isinstance(model, keras.Model) else ""
-            raise ValueError(
+            raise InputError(
                 "`build_model()` must return a compiled Keras model. Received: "
                 f"{model!r}{state}"
             )
@@ -258,7 +259,7 @@ def _check_dict(name, value):
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ValueError(
+        raise InputError(
             f"Argument `{name}` must be None or a dict. Received: {name}={value!r}"
         )
     return dict(value)
@@ -293,9 +294,7 @@ def _balanced_weights(y_train):
     codes = np.argmax(y_train, axis=1) if y_train.ndim == 2 else y_train.astype(int)
     counts = np.bincount(codes)
     present = np.flatnonzero(counts)
-    return {
-        int(c): float(len(codes) / (len(present) * counts[c])) for c in present
-    }
+    return {int(c): float(len(codes) / (len(present) * counts[c])) for c in present}
 
 
 def _sigmoid(z):
@@ -318,7 +317,7 @@ def _classification_scores(codes, predictions, n_classes, from_logits):
     elif p.shape[1] == n_classes:
         probabilities = _softmax(p) if from_logits else p
     else:
-        raise ValueError(
+        raise InputError(
             f"The model outputs {p.shape[1]} values per sample for {n_classes} "
             "classes. End a binary model in 1 sigmoid unit (or 2 softmax units) "
             f"and a {n_classes}-class model in {n_classes} softmax units."
@@ -362,4 +361,3 @@ def _regression_scores(targets, predictions):
         "mae": float(metrics.mean_absolute_error(targets, predictions)),
         "r2": float(metrics.r2_score(targets, predictions)),
     }
-

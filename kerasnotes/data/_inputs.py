@@ -9,6 +9,8 @@ import numbers
 import keras
 import numpy as np
 
+from kerasnotes._internal.errors import InputError
+
 
 def is_pandas(obj):
     """Whether `obj` is a pandas DataFrame or Series (without importing pandas)."""
@@ -34,12 +36,12 @@ def check_random_state(name, value):
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(
+        raise InputError(
             f"Argument `{name}` must be None or an integer seed. "
             f"Received: {name}={value!r}"
         )
     if not 0 <= value < 2**32:
-        raise ValueError(
+        raise InputError(
             f"Argument `{name}` must be in [0, 2**32). Received: {name}={value!r}"
         )
     return int(value)
@@ -53,7 +55,7 @@ def features_to_numpy(x, name="x"):
     if is_dataframe(x):
         return x, "pandas"
     if is_pandas(x):  # a Series of features
-        raise ValueError(
+        raise InputError(
             f"Argument `{name}` must be 2-D (samples, features); a pandas Series "
             f"is 1-D. Pass `{name}.to_frame()` for a single feature."
         )
@@ -69,7 +71,7 @@ def check_two_dimensional(x, name="x"):
             if x.ndim == 1
             else ""
         )
-        raise ValueError(
+        raise InputError(
             f"Argument `{name}` must be 2-D (samples, features). "
             f"Received: {name} with shape {x.shape}.{hint}"
         )
@@ -101,7 +103,7 @@ def check_finite(x, name="x", columns=None):
             try:
                 values = x[:, j].astype("float64")
             except (TypeError, ValueError):
-                raise ValueError(
+                raise InputError(
                     f"Column {j} of `{name}` is not numeric. Declare it in "
                     "`categorical_features`, or encode it as numbers."
                 ) from None
@@ -113,7 +115,7 @@ def _raise_not_finite(name, where, values):
     n_nan = int(np.isnan(values).sum())
     n_inf = int(np.isinf(values).sum())
     where = f" ({where})" if where else ""
-    raise ValueError(
+    raise InputError(
         f"Argument `{name}` holds {n_nan} NaN and {n_inf} infinite values"
         f"{where}. Impute or drop them before resampling (for example with "
         "`sklearn.impute.SimpleImputer`)."
@@ -144,7 +146,7 @@ def float_matrix(x, name="x"):
     if kind == "pandas":
         bad = [c for j, c in enumerate(x.columns) if j not in numeric_columns(x)]
         if bad:
-            raise ValueError(
+            raise InputError(
                 f"Argument `{name}` has non-numeric columns {bad}. Encode them "
                 "as numbers first (for example one-hot)."
             )
@@ -155,7 +157,7 @@ def float_matrix(x, name="x"):
         x = x.to_numpy(dtype=dtype)
     check_two_dimensional(x, name)
     if x.dtype.kind not in "biuf":
-        raise ValueError(
+        raise InputError(
             f"Argument `{name}` must be numeric. Received dtype {x.dtype}."
         )
     if x.dtype.kind != "f":
@@ -180,7 +182,7 @@ class Labels:
         self.name = name
         self.series = None
         if is_dataframe(y):
-            raise ValueError(
+            raise InputError(
                 f"Argument `{name}` must be 1-D labels or one-hot rows, not a "
                 "DataFrame. Pass a column, e.g. `df['label']`."
             )
@@ -200,7 +202,7 @@ class Labels:
             array = array[:, 0]
         if array.ndim == 2:
             if not _is_one_hot(array):
-                raise ValueError(
+                raise InputError(
                     f"Argument `{name}` is 2-D with shape {array.shape} but its "
                     "rows are not one-hot (a single 1, zeros elsewhere). Pass "
                     "integer or string labels, or one-hot rows."
@@ -209,13 +211,13 @@ class Labels:
             self.n_columns = array.shape[1]
             array = np.argmax(array, axis=1)
         elif array.ndim != 1:
-            raise ValueError(
+            raise InputError(
                 f"Argument `{name}` must be 1-D labels or 2-D one-hot rows. "
                 f"Received: {name} with shape {array.shape}."
             )
         if array.dtype.kind == "f":
             if not np.all(np.isfinite(array)):
-                raise ValueError(f"Argument `{name}` holds NaN or infinite labels.")
+                raise InputError(f"Argument `{name}` holds NaN or infinite labels.")
         if array.dtype.kind == "O":  # e.g. from pandas: find the real dtype
             array = np.array(array.tolist())
         self.values = array
@@ -227,7 +229,7 @@ class Labels:
 
     def check_several_classes(self):
         if len(self.classes) < 2:
-            raise ValueError(
+            raise InputError(
                 f"Argument `{self.name}` holds a single class "
                 f"({self.classes[0].item()!r}). Oversampling needs at least two "
                 "classes: check that the labels were not filtered or "
@@ -254,14 +256,12 @@ class Labels:
 def _is_one_hot(array):
     if array.dtype.kind not in "biuf":
         return False
-    return bool(
-        np.all((array == 0) | (array == 1)) and np.all(array.sum(axis=1) == 1)
-    )
+    return bool(np.all((array == 0) | (array == 1)) and np.all(array.sum(axis=1) == 1))
 
 
 def check_same_length(x, labels, x_name="x", y_name="y"):
     if len(x) != len(labels):
-        raise ValueError(
+        raise InputError(
             f"Arguments `{x_name}` and `{y_name}` must have the same number of "
             f"samples. Received: len({x_name})={len(x)}, "
             f"len({y_name})={len(labels)}."

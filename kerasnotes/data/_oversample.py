@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from kerasnotes import _validation
+from kerasnotes._internal import validation as _validation
+from kerasnotes._internal.errors import InputError
 from kerasnotes.data import _inputs
 
 METHODS = ("smote", "borderline-smote", "svm-smote", "adasyn", "smote-nc", "random")
@@ -48,7 +49,7 @@ def check_class_sizes(counts, targets, k_neighbors, method):
                 if smallest > 1
                 else "Remove that class or collect more samples of it"
             )
-            raise ValueError(
+            raise InputError(
                 f"Class {label!r} has {counts[label]} samples, but "
                 f"method={method!r} with k_neighbors={k_neighbors} needs at "
                 f"least k_neighbors + 1 = {k_neighbors + 1} samples in every "
@@ -152,14 +153,14 @@ def oversample(
     k_neighbors = _validation.check_positive_int("k_neighbors", k_neighbors)
     random_state = _inputs.check_random_state("random_state", random_state)
     if method == "smote-nc" and categorical_features is None:
-        raise ValueError(
+        raise InputError(
             "method='smote-nc' needs `categorical_features`: the positions, "
             "names or boolean mask of the categorical columns of `x`. "
             "Received: categorical_features=None. For purely numeric data use "
             "method='smote'."
         )
     if method != "smote-nc" and categorical_features is not None:
-        raise ValueError(
+        raise InputError(
             "Argument `categorical_features` is only used by "
             f"method='smote-nc'. Received: method={method!r}, "
             f"categorical_features={categorical_features!r}. Use "
@@ -180,7 +181,7 @@ def oversample(
     if method in _NEIGHBOUR_METHODS:
         check_class_sizes(counts, targets, k_neighbors, method)
     if method in ("borderline-smote", "svm-smote") and len(labels) <= M_NEIGHBORS:
-        raise ValueError(
+        raise InputError(
             f"method={method!r} looks at the {M_NEIGHBORS} nearest neighbours of "
             f"each sample and needs more than {M_NEIGHBORS} samples. Received "
             f"{len(labels)}. Use method='smote'."
@@ -192,14 +193,14 @@ def oversample(
     try:
         x_res, y_res = sampler.fit_resample(features, labels.values)
     except RuntimeError as error:  # ADASYN with no neighbour of another class
-        raise ValueError(
+        raise InputError(
             f"method={method!r} failed: {error} Use method='smote'."
         ) from error
     if method == "borderline-smote":
         danger = sampler.in_danger_indices
         missing = [c for c, n in targets.items() if n > 0 and c not in danger]
         if missing:
-            raise ValueError(
+            raise InputError(
                 f"method='borderline-smote' found no sample of class(es) "
                 f"{missing} near the class border (at least half, not all, of "
                 f"its {M_NEIGHBORS} nearest neighbours of another class), so it "
@@ -217,11 +218,9 @@ def _check_features(features, method, categorical_features):
     numeric_only = method not in ("smote-nc", "random")
     if _inputs.is_dataframe(features):
         numeric = _inputs.numeric_columns(features)
-        other = [
-            c for j, c in enumerate(features.columns) if j not in numeric
-        ]
+        other = [c for j, c in enumerate(features.columns) if j not in numeric]
         if other and numeric_only:
-            raise ValueError(
+            raise InputError(
                 f"Argument `x` has non-numeric columns {other}, which "
                 f"method={method!r} cannot interpolate. Use method='smote-nc' "
                 "with `categorical_features`, or encode them as numbers."
@@ -232,7 +231,7 @@ def _check_features(features, method, categorical_features):
         _inputs.check_finite(features)
         return
     if numeric_only:
-        raise ValueError(
+        raise InputError(
             f"Argument `x` has dtype {features.dtype}, which method={method!r} "
             "cannot interpolate. Use method='smote-nc' with "
             "`categorical_features`, or encode the columns as numbers."
@@ -249,13 +248,13 @@ def _categorical_mask(categorical_features, n_features):
     mask = np.zeros(n_features, dtype=bool)
     if values.dtype.kind == "b":
         if values.shape != (n_features,):
-            raise ValueError(
+            raise InputError(
                 "A boolean `categorical_features` needs one entry per column "
                 f"({n_features}). Received: {values.shape[0]} entries."
             )
         return values
     if values.dtype.kind not in "iu":
-        raise ValueError(
+        raise InputError(
             "Argument `categorical_features` must hold column positions or a "
             "boolean mask when `x` is not a DataFrame. Received: "
             f"categorical_features={categorical_features!r}"

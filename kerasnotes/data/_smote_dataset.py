@@ -5,7 +5,8 @@ import math
 import keras
 import numpy as np
 
-from kerasnotes import _validation
+from kerasnotes._internal import validation as _validation
+from kerasnotes._internal.errors import InputError
 from kerasnotes.data import _inputs
 from kerasnotes.data import _oversample
 
@@ -117,7 +118,7 @@ class SMOTEDataset(keras.utils.PyDataset):
     ):
         super().__init__(**pydataset_kwargs)
         if method in _oversample.METHODS and method not in METHODS:
-            raise ValueError(
+            raise InputError(
                 f"SMOTEDataset supports method in {list(METHODS)}. Received: "
                 f"method={method!r}, which does not split into a fixed "
                 "neighbour graph and per-epoch draws; resample once with "
@@ -127,7 +128,7 @@ class SMOTEDataset(keras.utils.PyDataset):
         self.batch_size = _validation.check_positive_int("batch_size", batch_size)
         self.k_neighbors = _validation.check_positive_int("k_neighbors", k_neighbors)
         if not isinstance(shuffle, (bool, np.bool_)):
-            raise ValueError(
+            raise InputError(
                 "Argument `shuffle` must be True or False. "
                 f"Received: shuffle={shuffle!r}"
             )
@@ -153,9 +154,7 @@ class SMOTEDataset(keras.utils.PyDataset):
             self._y = labels.codes.astype("int64")
             self._target_of_code = np.arange(len(self.classes_))
 
-        targets = _oversample.check_sampling_strategy(
-            sampling_strategy, labels.values
-        )
+        targets = _oversample.check_sampling_strategy(sampling_strategy, labels.values)
         self.sampling_strategy = sampling_strategy
         counts = _oversample.class_counts(labels.values)
         if method != "random":
@@ -183,7 +182,7 @@ class SMOTEDataset(keras.utils.PyDataset):
         if self.method in ("borderline-smote", "adasyn"):
             m = _oversample.M_NEIGHBORS if self.method == "borderline-smote" else k
             if len(x) <= m:
-                raise ValueError(
+                raise InputError(
                     f"method={self.method!r} looks at the {m} nearest neighbours "
                     f"of each sample over all classes and needs more than {m} "
                     f"samples. Received {len(x)}. Use method='smote'."
@@ -203,7 +202,7 @@ class SMOTEDataset(keras.utils.PyDataset):
             if self.method == "borderline-smote":
                 danger = (other >= m / 2) & (other < m)
                 if not np.any(danger):
-                    raise ValueError(
+                    raise InputError(
                         f"method='borderline-smote' found no sample of class "
                         f"{label!r} near the class border (at least half, not "
                         f"all, of its {m} nearest neighbours of another class), "
@@ -213,7 +212,7 @@ class SMOTEDataset(keras.utils.PyDataset):
                 base = members[danger]
             if self.method == "adasyn":
                 if not np.any(other):
-                    raise ValueError(
+                    raise InputError(
                         f"method='adasyn' found no neighbour of another class "
                         f"around class {label!r}, so its weights are undefined. "
                         "Use method='smote'."

@@ -6,8 +6,9 @@ import warnings
 import keras
 import numpy as np
 
-from kerasnotes._validation import check_positive
-from kerasnotes._validation import check_positive_int
+from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_positive
+from kerasnotes._internal.validation import check_positive_int
 
 
 @contextlib.contextmanager
@@ -75,7 +76,7 @@ def _clone_float64(model):
             clone_function=clone_layer,
         )
     except Exception as error:  # subclassed models cannot be cloned
-        raise ValueError(
+        raise InputError(
             "gradient_check needs a Sequential or functional model (it "
             f"rebuilds the model in float64); cloning failed: {error}"
         ) from error
@@ -181,19 +182,24 @@ def gradient_check(
     check_positive("epsilon", epsilon)
     max_entries = check_positive_int("max_entries", max_entries)
     check_positive("floor", floor)
-    from kerasnotes._autodiff import model_loss_fn
-    from kerasnotes._autodiff import value_and_grad
+    from kerasnotes._internal.autodiff import model_loss_fn
+    from kerasnotes._internal.autodiff import value_and_grad
 
     paths = [v.path for v in model.trainable_variables]
     rng = np.random.default_rng(seed)
     with _float64():
         clone = _clone_float64(model)
         fn = model_loss_fn(
-            clone, _as_float64(x), _as_float64(y), _float64_loss(loss),
+            clone,
+            _as_float64(x),
+            _as_float64(y),
+            _float64_loss(loss),
             training=training,
         )
-        values = [np.asarray(keras.ops.convert_to_numpy(v.value), np.float64)
-                  for v in clone.trainable_variables]
+        values = [
+            np.asarray(keras.ops.convert_to_numpy(v.value), np.float64)
+            for v in clone.trainable_variables
+        ]
         tensors = [keras.ops.convert_to_tensor(v, "float64") for v in values]
         value, (grads,) = value_and_grad(fn, tensors)
         dtype = keras.backend.standardize_dtype(value.dtype)
@@ -217,7 +223,8 @@ def gradient_check(
         for i, path in enumerate(paths):
             size = values[i].size
             entries = (
-                np.arange(size) if size <= max_entries
+                np.arange(size)
+                if size <= max_entries
                 else rng.choice(size, max_entries, replace=False)
             )
             worst = 0.0

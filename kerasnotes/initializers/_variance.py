@@ -12,7 +12,7 @@ import random
 
 import keras
 
-from kerasnotes._validation import _fail
+from kerasnotes._internal.validation import _fail
 
 
 def compute_fans(shape):
@@ -86,7 +86,10 @@ class _VarianceInitializer(keras.initializers.Initializer):
         variance = self.variance(shape)
         if self.distribution == "normal":
             return keras.random.normal(
-                shape, mean=0.0, stddev=math.sqrt(variance), dtype=dtype,
+                shape,
+                mean=0.0,
+                stddev=math.sqrt(variance),
+                dtype=dtype,
                 seed=self.seed,
             )
         limit = math.sqrt(3.0 * variance)

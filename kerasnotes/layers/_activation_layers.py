@@ -3,7 +3,8 @@
 import keras
 
 from kerasnotes import activations
-from kerasnotes._validation import check_real
+from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_real
 
 
 @keras.saving.register_keras_serializable(package="kerasnotes")
@@ -49,7 +50,7 @@ class Swish(keras.layers.Layer):
         super().__init__(**kwargs)
         self.initial_beta = float(check_real("beta", beta))
         if not isinstance(trainable_beta, bool):
-            raise ValueError(
+            raise InputError(
                 "Argument `trainable_beta` must be a bool. "
                 f"Received: trainable_beta={trainable_beta!r}"
             )

@@ -3,7 +3,8 @@
 import keras
 from keras import ops
 
-from kerasnotes._validation import check_positive_int
+from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_positive_int
 
 
 @keras.saving.register_keras_serializable(package="kerasnotes")
@@ -78,7 +79,7 @@ class Maxout(keras.layers.Layer):
         self.units = check_positive_int("units", units)
         self.pieces = check_positive_int("pieces", pieces)
         if not isinstance(use_bias, bool):
-            raise ValueError(
+            raise InputError(
                 f"Argument `use_bias` must be a bool. Received: use_bias={use_bias!r}"
             )
         self.use_bias = use_bias
@@ -92,7 +93,7 @@ class Maxout(keras.layers.Layer):
     def build(self, input_shape):
         input_dim = input_shape[-1]
         if input_dim is None:
-            raise ValueError(
+            raise InputError(
                 "The last axis of the input of Maxout must be defined. "
                 f"Received: input_shape={input_shape}"
             )
@@ -112,9 +113,7 @@ class Maxout(keras.layers.Layer):
             )
         else:
             self.bias = None
-        self.input_spec = keras.layers.InputSpec(
-            min_ndim=2, axes={-1: input_dim}
-        )
+        self.input_spec = keras.layers.InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def call(self, inputs):
         z = ops.matmul(inputs, self.kernel)
@@ -139,15 +138,11 @@ class Maxout(keras.layers.Layer):
                 "kernel_initializer": keras.initializers.serialize(
                     self.kernel_initializer
                 ),
-                "bias_initializer": keras.initializers.serialize(
-                    self.bias_initializer
-                ),
+                "bias_initializer": keras.initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": keras.regularizers.serialize(
                     self.kernel_regularizer
                 ),
-                "bias_regularizer": keras.regularizers.serialize(
-                    self.bias_regularizer
-                ),
+                "bias_regularizer": keras.regularizers.serialize(self.bias_regularizer),
             }
         )
         return config

@@ -8,7 +8,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from kerasnotes import _validation
+from kerasnotes._internal import validation as _validation
+from kerasnotes._internal.errors import InputError
 from kerasnotes.losses._robust import robust_loss
 from kerasnotes.losses._utils import same_rank
 
@@ -213,13 +214,13 @@ class AdaptiveRobustLoss(keras.losses.Loss):
             num_dims = _validation.check_positive_int("num_dims", num_dims)
         alpha_lo = float(_validation.check_non_negative("alpha_lo", alpha_lo))
         if alpha_lo >= ALPHA_MAX:
-            raise ValueError(
+            raise InputError(
                 f"Argument `alpha_lo` must be < {ALPHA_MAX}. "
                 f"Received: alpha_lo={alpha_lo!r}"
             )
         alpha_hi = float(_validation.check_real("alpha_hi", alpha_hi))
         if not alpha_lo < alpha_hi <= ALPHA_MAX:
-            raise ValueError(
+            raise InputError(
                 f"Argument `alpha_hi` must be in (alpha_lo, {ALPHA_MAX}] = "
                 f"({alpha_lo}, {ALPHA_MAX}]. Received: alpha_hi={alpha_hi!r}"
             )
@@ -228,7 +229,7 @@ class AdaptiveRobustLoss(keras.losses.Loss):
         else:
             alpha_init = float(_validation.check_real("alpha_init", alpha_init))
             if not alpha_lo < alpha_init < alpha_hi:
-                raise ValueError(
+                raise InputError(
                     "Argument `alpha_init` must be in (alpha_lo, alpha_hi) = "
                     f"({alpha_lo}, {alpha_hi}). "
                     f"Received: alpha_init={alpha_init!r}"
@@ -237,7 +238,7 @@ class AdaptiveRobustLoss(keras.losses.Loss):
         scale_lo = float(_validation.check_positive("scale_lo", scale_lo))
         scale_init = float(_validation.check_real("scale_init", scale_init))
         if not scale_init > scale_lo:
-            raise ValueError(
+            raise InputError(
                 f"Argument `scale_init` must be > scale_lo = {scale_lo}. "
                 f"Received: scale_init={scale_init!r}"
             )
@@ -266,9 +267,7 @@ class AdaptiveRobustLoss(keras.losses.Loss):
 
     def _alpha(self):
         latent = ops.convert_to_tensor(self.parameter_layer.latent_alpha)
-        return self.alpha_lo + (self.alpha_hi - self.alpha_lo) * ops.sigmoid(
-            latent
-        )
+        return self.alpha_lo + (self.alpha_hi - self.alpha_lo) * ops.sigmoid(latent)
 
     def _scale(self):
         latent = ops.convert_to_tensor(self.parameter_layer.latent_scale)
@@ -290,7 +289,7 @@ class AdaptiveRobustLoss(keras.losses.Loss):
         y_true, y_pred = same_rank(y_true, y_pred)
         last = y_pred.shape[-1] if len(y_pred.shape) else None
         if self.num_dims is not None and last not in (None, self.num_dims):
-            raise ValueError(
+            raise InputError(
                 f"{type(self).__name__} was built with num_dims="
                 f"{self.num_dims}, but y_pred has shape {y_pred.shape}: the "
                 "last axis must have that size."
@@ -369,13 +368,13 @@ class TrainableLossModel(keras.Model):
         super().__init__(**kwargs)
         layer = getattr(loss, "parameter_layer", None)
         if not isinstance(layer, keras.layers.Layer):
-            raise ValueError(
+            raise InputError(
                 "Argument `loss` must be a loss with trainable weights in a "
                 "`parameter_layer`, such as AdaptiveRobustLoss. "
                 f"Received: loss={loss!r}"
             )
         if not isinstance(model, keras.layers.Layer):
-            raise ValueError(
+            raise InputError(
                 f"Argument `model` must be a Keras model or layer. "
                 f"Received: model={model!r}"
             )
@@ -408,9 +407,7 @@ class TrainableLossModel(keras.Model):
         config.update(
             {
                 "model": keras.saving.serialize_keras_object(self.base_model),
-                "loss": keras.saving.serialize_keras_object(
-                    self.trainable_loss
-                ),
+                "loss": keras.saving.serialize_keras_object(self.trainable_loss),
             }
         )
         return config

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from kerasnotes import _validation
+from kerasnotes._internal import validation as _validation
 from kerasnotes.losses._utils import same_rank
 
 
@@ -66,9 +66,7 @@ class Huber(keras.losses.Loss):
         delta = ops.cast(self.delta, abs_error.dtype)
         quadratic = ops.minimum(abs_error, delta)
         linear = abs_error - quadratic
-        return ops.mean(
-            0.5 * ops.square(quadratic) + delta * linear, axis=-1
-        )
+        return ops.mean(0.5 * ops.square(quadratic) + delta * linear, axis=-1)
 
     def get_config(self):
         config = super().get_config()

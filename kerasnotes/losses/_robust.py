@@ -7,7 +7,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from kerasnotes import _validation
+from kerasnotes._internal import validation as _validation
+from kerasnotes._internal.errors import InputError
 from kerasnotes.losses._utils import same_rank
 
 _HALF_PRECISION = ("float16", "bfloat16")
@@ -27,7 +28,7 @@ def _is_static(value):
 def _check_static_alpha(alpha):
     alpha = float(alpha)
     if math.isnan(alpha):
-        raise ValueError(
+        raise InputError(
             "Argument `alpha` must be a real number or +-inf. "
             f"Received: alpha={alpha!r}"
         )
@@ -183,7 +184,7 @@ def robust_loss(x, alpha, scale):
 
 def _check_alpha_argument(alpha):
     if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
-        raise ValueError(
+        raise InputError(
             "Argument `alpha` must be a real number or +-inf. "
             f"Received: alpha={alpha!r}"
         )
@@ -248,9 +249,7 @@ class RobustLoss(keras.losses.Loss):
 
     def call(self, y_true, y_pred):
         y_true, y_pred = same_rank(y_true, y_pred)
-        return ops.mean(
-            robust_loss(y_pred - y_true, self.alpha, self.scale), axis=-1
-        )
+        return ops.mean(robust_loss(y_pred - y_true, self.alpha, self.scale), axis=-1)
 
     def get_config(self):
         config = super().get_config()

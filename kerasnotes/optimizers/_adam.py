@@ -3,10 +3,11 @@
 import keras
 from keras import ops
 
-from kerasnotes._validation import check_learning_rate
-from kerasnotes._validation import check_optional_weight_decay
-from kerasnotes._validation import check_positive
-from kerasnotes._validation import check_unit_interval
+from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_learning_rate
+from kerasnotes._internal.validation import check_optional_weight_decay
+from kerasnotes._internal.validation import check_positive
+from kerasnotes._internal.validation import check_unit_interval
 
 
 class AdamBase(keras.optimizers.Optimizer):
@@ -41,9 +42,8 @@ class AdamBase(keras.optimizers.Optimizer):
         check_positive("epsilon", epsilon)
         check_optional_weight_decay(kwargs)
         if not isinstance(amsgrad, bool):
-            raise ValueError(
-                "Argument `amsgrad` must be a bool. "
-                f"Received: amsgrad={amsgrad!r}"
+            raise InputError(
+                f"Argument `amsgrad` must be a bool. Received: amsgrad={amsgrad!r}"
             )
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.beta_1 = float(beta_1)
@@ -59,9 +59,7 @@ class AdamBase(keras.optimizers.Optimizer):
             var_list, ["momentum", "velocity"]
         )
         if self.amsgrad:
-            self._velocity_hats = self.add_optimizer_variables(
-                var_list, "velocity_hat"
-            )
+            self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
 
     def update_step(self, gradient, variable, learning_rate):
         dtype = variable.dtype
@@ -74,14 +72,10 @@ class AdamBase(keras.optimizers.Optimizer):
         m = self._momentums[index]
         v = self._velocities[index]
         alpha = learning_rate * ops.sqrt(1 - beta_2_power) / (1 - beta_1_power)
-        self.assign_add(
-            m, ops.multiply(ops.subtract(gradient, m), 1 - self.beta_1)
-        )
+        self.assign_add(m, ops.multiply(ops.subtract(gradient, m), 1 - self.beta_1))
         self.assign_add(
             v,
-            ops.multiply(
-                ops.subtract(ops.square(gradient), v), 1 - self.beta_2
-            ),
+            ops.multiply(ops.subtract(ops.square(gradient), v), 1 - self.beta_2),
         )
         if self.amsgrad:
             v_hat = self._velocity_hats[index]
@@ -89,9 +83,7 @@ class AdamBase(keras.optimizers.Optimizer):
             v = v_hat
         self.assign_sub(
             variable,
-            ops.divide(
-                ops.multiply(m, alpha), ops.add(ops.sqrt(v), self.epsilon)
-            ),
+            ops.divide(ops.multiply(m, alpha), ops.add(ops.sqrt(v), self.epsilon)),
         )
 
     def get_config(self):

@@ -2,7 +2,7 @@
 
 import keras
 
-from kerasnotes._validation import check_non_negative
+from kerasnotes._internal.validation import check_non_negative
 from kerasnotes.optimizers._adam import AdamBase
 
 

@@ -3,9 +3,9 @@
 import keras
 from keras import ops
 
-from kerasnotes._validation import check_learning_rate
-from kerasnotes._validation import check_optional_weight_decay
-from kerasnotes._validation import check_unit_interval
+from kerasnotes._internal.validation import check_learning_rate
+from kerasnotes._internal.validation import check_optional_weight_decay
+from kerasnotes._internal.validation import check_unit_interval
 
 
 @keras.saving.register_keras_serializable(package="kerasnotes")

@@ -3,11 +3,11 @@
 import keras
 from keras import ops
 
-from kerasnotes._validation import check_at_least
-from kerasnotes._validation import check_non_negative
-from kerasnotes._validation import check_one_of
-from kerasnotes._validation import check_positive_int
-from kerasnotes._validation import check_unit_interval
+from kerasnotes._internal.validation import check_at_least
+from kerasnotes._internal.validation import check_non_negative
+from kerasnotes._internal.validation import check_one_of
+from kerasnotes._internal.validation import check_positive_int
+from kerasnotes._internal.validation import check_unit_interval
 from kerasnotes.schedules._common import as_float_step
 
 MODES = ("triangular", "triangular2", "exp_range")
@@ -86,9 +86,7 @@ class CyclicalLearningRate(keras.optimizers.schedules.LearningRateSchedule):
         step = as_float_step(step)
         half = float(self.step_size)
         cycle = ops.floor(ops.add(1.0, ops.divide(step, 2.0 * half)))
-        x = ops.abs(
-            ops.add(ops.subtract(ops.divide(step, half), 2.0 * cycle), 1.0)
-        )
+        x = ops.abs(ops.add(ops.subtract(ops.divide(step, half), 2.0 * cycle), 1.0))
         height = ops.multiply(
             self.maximal_learning_rate - self.initial_learning_rate,
             ops.maximum(0.0, ops.subtract(1.0, x)),

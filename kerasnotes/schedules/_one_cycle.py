@@ -5,10 +5,11 @@ import math
 import keras
 from keras import ops
 
-from kerasnotes._validation import check_one_of
-from kerasnotes._validation import check_positive
-from kerasnotes._validation import check_positive_int
-from kerasnotes._validation import check_unit_interval
+from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_one_of
+from kerasnotes._internal.validation import check_positive
+from kerasnotes._internal.validation import check_positive_int
+from kerasnotes._internal.validation import check_unit_interval
 from kerasnotes.schedules._common import as_float_step
 
 STRATEGIES = ("cos", "linear")
@@ -77,13 +78,13 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
         check_positive("maximal_learning_rate", maximal_learning_rate)
         self.total_steps = check_positive_int("total_steps", total_steps)
         if self.total_steps < 2:
-            raise ValueError(
+            raise InputError(
                 "Argument `total_steps` must be > 1. "
                 f"Received: total_steps={total_steps!r}"
             )
         check_unit_interval("pct_start", pct_start, closed_low=False)
         if pct_start * self.total_steps <= 1:
-            raise ValueError(
+            raise InputError(
                 "Argument `pct_start` must be > 1 / total_steps "
                 f"({1 / self.total_steps!r}) so that the rate rises for at "
                 f"least one step. Received: pct_start={pct_start!r}"

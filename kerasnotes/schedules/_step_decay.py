@@ -3,9 +3,9 @@
 import keras
 from keras import ops
 
-from kerasnotes._validation import check_non_negative
-from kerasnotes._validation import check_positive_int
-from kerasnotes._validation import check_unit_interval
+from kerasnotes._internal.validation import check_non_negative
+from kerasnotes._internal.validation import check_positive_int
+from kerasnotes._internal.validation import check_unit_interval
 from kerasnotes.schedules._common import as_float_step
 
 

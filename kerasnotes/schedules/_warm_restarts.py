@@ -5,11 +5,11 @@ import math
 import keras
 from keras import ops
 
-from kerasnotes._validation import check_at_least
-from kerasnotes._validation import check_at_most
-from kerasnotes._validation import check_non_negative
-from kerasnotes._validation import check_positive
-from kerasnotes._validation import check_positive_int
+from kerasnotes._internal.validation import check_at_least
+from kerasnotes._internal.validation import check_at_most
+from kerasnotes._internal.validation import check_non_negative
+from kerasnotes._internal.validation import check_positive
+from kerasnotes._internal.validation import check_positive_int
 from kerasnotes.schedules._common import as_float_step
 
 

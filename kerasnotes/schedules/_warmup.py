@@ -5,8 +5,9 @@ import numbers
 import keras
 from keras import ops
 
-from kerasnotes._validation import check_non_negative
-from kerasnotes._validation import check_positive_int
+from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_non_negative
+from kerasnotes._internal.validation import check_positive_int
 from kerasnotes.schedules._common import as_float_step
 
 _Schedule = keras.optimizers.schedules.LearningRateSchedule
@@ -66,7 +67,7 @@ class WarmUp(_Schedule):
         elif isinstance(schedule, numbers.Real) and not isinstance(schedule, bool):
             self.schedule = float(check_non_negative("schedule", schedule))
         else:
-            raise ValueError(
+            raise InputError(
                 "Argument `schedule` must be a float >= 0 or a "
                 "keras.optimizers.schedules.LearningRateSchedule. "
                 f"Received: schedule={schedule!r}"

@@ -21,7 +21,9 @@ def prepare(frame, target, task, seed):
     if task == "auto":
         task = infer_task(y)
     if task != "regression":
-        classes, counts = np.unique(y.astype(str) if y.dtype == object else y, return_counts=True)
+        classes, counts = np.unique(
+            y.astype(str) if y.dtype == object else y, return_counts=True
+        )
         if len(classes) < 2:
             raise DataError(
                 f"target {target!r} has a single class ({classes[0]!r}); "
@@ -40,7 +42,9 @@ def prepare(frame, target, task, seed):
         try:
             y = y.astype("float32")
         except ValueError:
-            raise DataError(f"--task regression needs a numeric target; {target!r} is not") from None
+            raise DataError(
+                f"--task regression needs a numeric target; {target!r} is not"
+            ) from None
     stratify = None if task == "regression" else y
     try:
         x_rest, x_test, y_rest, y_test = train_test_split(
@@ -101,12 +105,16 @@ def evaluate(result, model, x_test, y_test):
             "recall_macro": metrics.recall_score(
                 codes, predicted, average="macro", zero_division=0
             ),
-            "f1_macro": metrics.f1_score(codes, predicted, average="macro", zero_division=0),
+            "f1_macro": metrics.f1_score(
+                codes, predicted, average="macro", zero_division=0
+            ),
             "roc_auc_ovr": metrics.roc_auc_score(
                 codes, predictions, multi_class="ovr", labels=list(range(len(classes)))
             ),
         }
-    matrix = metrics.confusion_matrix(codes, predicted, labels=list(range(len(classes))))
+    matrix = metrics.confusion_matrix(
+        codes, predicted, labels=list(range(len(classes)))
+    )
     return {k: float(v) for k, v in scores.items()}, (classes.tolist(), matrix)
 
 
@@ -216,7 +224,9 @@ def run_tune(
     )
     _report.plot_learning_rate(schedule, steps, os.path.join(out, "learning_rate.png"))
     _report.plot_objective_vs_learning_rate(
-        result.trials, result.objective, os.path.join(out, "objective_vs_learning_rate.png")
+        result.trials,
+        result.objective,
+        os.path.join(out, "objective_vs_learning_rate.png"),
     )
     statuses = result.trials["status"].value_counts().to_dict()
     summary = {

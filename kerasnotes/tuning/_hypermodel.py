@@ -6,9 +6,10 @@ import keras
 import keras_tuner
 import numpy as np
 
+from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_one_of
+from kerasnotes._internal.validation import check_positive_int
 from kerasnotes._tabular import infer_task  # noqa: F401  (re-exported)
-from kerasnotes._validation import check_one_of
-from kerasnotes._validation import check_positive_int
 from kerasnotes.tuning import _space
 
 _CATEGORICAL = {
@@ -113,10 +114,11 @@ class HyperMLP(keras_tuner.HyperModel):
         super().__init__(name="hyper_mlp", tunable=True)
         check_one_of("task", task, _space.TASKS)
         if task == "multiclass":
-            if num_classes is None or check_positive_int(
-                "num_classes", num_classes
-            ) < 3:
-                raise ValueError(
+            if (
+                num_classes is None
+                or check_positive_int("num_classes", num_classes) < 3
+            ):
+                raise InputError(
                     "Argument `num_classes` must be an integer >= 3 for the "
                     f"multiclass task. Received: num_classes={num_classes!r}"
                 )
@@ -126,9 +128,7 @@ class HyperMLP(keras_tuner.HyperModel):
             None if input_dim is None else check_positive_int("input_dim", input_dim)
         )
         self.train_size = (
-            None
-            if train_size is None
-            else check_positive_int("train_size", train_size)
+            None if train_size is None else check_positive_int("train_size", train_size)
         )
         self.epochs = check_positive_int("epochs", epochs)
         self.patience = check_positive_int("patience", patience)
@@ -149,24 +149,22 @@ class HyperMLP(keras_tuner.HyperModel):
             if len(values) not in (1, 2) or not all(
                 isinstance(v, numbers.Real) and low <= v <= high for v in values
             ):
-                raise ValueError(
+                raise InputError(
                     f"Argument `{name}` must be a number or a (low, high) pair "
                     f"within [{low}, {high}]. Received: {name}={value!r}"
                 )
             return tuple(sorted(values))
         if name in _CATEGORICAL or name == "loss":
             options = self._options(name)
-            values = (
-                tuple(value) if isinstance(value, (tuple, list)) else (value,)
-            )
+            values = tuple(value) if isinstance(value, (tuple, list)) else (value,)
             unknown = [v for v in values if v not in options]
             if unknown or not values:
-                raise ValueError(
+                raise InputError(
                     f"Argument `{name}` must be one or more of {options}. "
                     f"Received: {name}={value!r}"
                 )
             return values
-        raise ValueError(
+        raise InputError(
             f"Unknown choice `{name}`. Choices: "
             f"{sorted(list(_RANGES) + list(_CATEGORICAL) + ['loss'])}. "
             f"Received: {name}={value!r}"
@@ -187,9 +185,7 @@ class HyperMLP(keras_tuner.HyperModel):
             return hp.Int(name, int(low), int(high))
         if self.discrete:
             step = 10 if log else (step or (high - low) / 5)
-        return hp.Float(
-            name, low, high, step=step, sampling="log" if log else "linear"
-        )
+        return hp.Float(name, low, high, step=step, sampling="log" if log else "linear")
 
     def declare_hyperparameters(self, hp):
         """Declares the whole space, so every tuner sees it up front."""
@@ -214,7 +210,7 @@ class HyperMLP(keras_tuner.HyperModel):
 
     def build(self, hp):
         if self.input_dim is None:
-            raise ValueError(
+            raise InputError(
                 "HyperMLP needs `input_dim` (search() sets it from the data)."
             )
         v = self._declare(hp)

@@ -100,7 +100,9 @@ def write_report(out, *, summary, metrics, confusion, trials, best_values, pictu
     lines = ["# kerasnotes tune report", ""]
     lines += [f"- {k}: {v}" for k, v in summary.items()]
     lines += ["", "## Test metrics (rows never seen by the search)", ""]
-    lines.append(_table([(k, _fmt(v)) for k, v in metrics.items()], ["metric", "value"]))
+    lines.append(
+        _table([(k, _fmt(v)) for k, v in metrics.items()], ["metric", "value"])
+    )
     if confusion is not None:
         labels, matrix = confusion
         lines += ["", "Confusion matrix (rows: true class, columns: predicted):", ""]
@@ -111,7 +113,9 @@ def write_report(out, *, summary, metrics, confusion, trials, best_values, pictu
             )
         )
     lines += ["", "## Best hyperparameters", ""]
-    lines.append(_table([(k, _fmt(v)) for k, v in best_values.items()], ["name", "value"]))
+    lines.append(
+        _table([(k, _fmt(v)) for k, v in best_values.items()], ["name", "value"])
+    )
     lines += ["", "## Trials", ""]
     columns = [c for c in trials.columns]
     lines.append(

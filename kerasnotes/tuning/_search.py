@@ -11,10 +11,11 @@ import keras
 import keras_tuner
 import numpy as np
 
+from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_one_of
+from kerasnotes._internal.validation import check_positive_int
+from kerasnotes._internal.validation import check_unit_interval
 from kerasnotes._tuning_choices import TUNERS
-from kerasnotes._validation import check_one_of
-from kerasnotes._validation import check_positive_int
-from kerasnotes._validation import check_unit_interval
 from kerasnotes.tuning import _space
 from kerasnotes.tuning._hypermodel import HyperMLP
 from kerasnotes.tuning._hypermodel import check_finite
@@ -149,13 +150,13 @@ def _as_features(x):
     x = keras.ops.convert_to_numpy(x) if not isinstance(x, np.ndarray) else x
     x = np.asarray(x, dtype="float32")
     if x.ndim != 2:
-        raise ValueError(
+        raise InputError(
             f"Argument `x` must be a 2-D table (rows, features). "
             f"Received: x with shape {x.shape}"
         )
     if not np.isfinite(x).all():
         rows, cols = np.nonzero(~np.isfinite(x))
-        raise ValueError(
+        raise InputError(
             "Argument `x` contains NaN or infinite values (first at row "
             f"{rows[0]}, column {cols[0]}); drop or impute them first."
         )
@@ -163,23 +164,25 @@ def _as_features(x):
 
 
 def _encode_targets(y, task):
-    y = np.asarray(keras.ops.convert_to_numpy(y) if not isinstance(y, np.ndarray) else y)
+    y = np.asarray(
+        keras.ops.convert_to_numpy(y) if not isinstance(y, np.ndarray) else y
+    )
     if task == "regression":
         y = y.astype("float32").reshape(len(y), -1)
         if not np.isfinite(y).all():
-            raise ValueError("Argument `y` contains NaN or infinite values.")
+            raise InputError("Argument `y` contains NaN or infinite values.")
         return y, None
     if y.ndim == 2 and y.shape[1] > 1:
         y = y.argmax(axis=1)
     classes, codes = np.unique(y.ravel(), return_inverse=True)
     if len(classes) < 2:
-        raise ValueError(
+        raise InputError(
             f"Argument `y` must hold at least 2 classes. Received: only "
             f"{classes.tolist()}"
         )
     if task == "binary":
         if len(classes) > 2:
-            raise ValueError(
+            raise InputError(
                 "Argument `task` is 'binary' but `y` holds "
                 f"{len(classes)} classes; use task='multiclass'. "
                 "Received: task='binary'"
@@ -268,15 +271,17 @@ def search(
     check_one_of("tuner", tuner, TUNERS)
     max_trials = check_positive_int("max_trials", max_trials)
     epochs = check_positive_int("epochs", options["epochs"])
-    check_unit_interval("validation_split", options["validation_split"], closed_low=False)
+    check_unit_interval(
+        "validation_split", options["validation_split"], closed_low=False
+    )
     seed = options["seed"]
     if oversample is not None and not isinstance(oversample, str):
-        raise ValueError(
+        raise InputError(
             "Argument `oversample` must be None or a method name such as "
             f"'smote'. Received: oversample={oversample!r}"
         )
     if oversample == "smote-nc":
-        raise ValueError(
+        raise InputError(
             "Argument `oversample` cannot be 'smote-nc' in search(): the "
             "features are numeric, with no categorical columns to keep; use "
             "'smote', or oversample with kerasnotes.data.oversample(..., "
@@ -286,7 +291,7 @@ def search(
 
     x = _as_features(x)
     if len(x) != len(y):
-        raise ValueError(
+        raise InputError(
             f"`x` and `y` must have the same number of rows. Received: "
             f"{len(x)} and {len(y)}"
         )
@@ -321,7 +326,7 @@ def search(
             try:
                 y_val = np.array([index[v] for v in y_val.ravel().tolist()])
             except KeyError as error:
-                raise ValueError(
+                raise InputError(
                     f"validation_data has a label {error.args[0]!r} not in y"
                 ) from None
             y_val = y_val.astype(y_train.dtype).reshape(-1, *y_train.shape[1:])
@@ -329,7 +334,7 @@ def search(
             y_val = np.asarray(y_val, "float32").reshape(len(y_val), -1)
     if oversample is not None:
         if task == "regression":
-            raise ValueError(
+            raise InputError(
                 "Argument `oversample` needs a classification task. "
                 f"Received: oversample={oversample!r} for a regression target"
             )

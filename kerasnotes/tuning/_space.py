@@ -111,9 +111,7 @@ REGULARIZERS = {
 LOSSES = {
     "binary": {"binary_crossentropy": keras.losses.BinaryCrossentropy},
     "multiclass": {
-        "sparse_categorical_crossentropy": (
-            keras.losses.SparseCategoricalCrossentropy
-        )
+        "sparse_categorical_crossentropy": (keras.losses.SparseCategoricalCrossentropy)
     },
     "regression": {
         "mse": keras.losses.MeanSquaredError,

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from kerasnotes import activations
-from kerasnotes._autodiff import value_and_derivative
+from kerasnotes._internal.autodiff import value_and_derivative
 from kerasnotes.testing import assert_allclose
 from kerasnotes.testing import keras_file_roundtrip
 from kerasnotes.testing import to_numpy
@@ -64,8 +64,10 @@ CASES = {
         lambda x: activations.swish(x, beta=1.7),
         lambda x: x * _sigmoid(1.7 * x),
         # The notes' form: beta f(x) + sigmoid(beta x) (1 - beta f(x)).
-        lambda x: 1.7 * x * _sigmoid(1.7 * x)
-        + _sigmoid(1.7 * x) * (1.0 - 1.7 * x * _sigmoid(1.7 * x)),
+        lambda x: (
+            1.7 * x * _sigmoid(1.7 * x)
+            + _sigmoid(1.7 * x) * (1.0 - 1.7 * x * _sigmoid(1.7 * x))
+        ),
     ),
     "softplus": (
         activations.softplus,
@@ -114,9 +116,7 @@ def test_hand_checked_values():
     assert_allclose(activations.swish([1.0], beta=2.0), [1 / (1 + math.exp(-2))])
     assert_allclose(activations.swish([3.0], beta=0.0), [1.5])
     assert_allclose(activations.softplus([0.0]), [math.log(2.0)])
-    assert_allclose(
-        activations.softmax([[0.0, math.log(3.0)]]), [[0.25, 0.75]]
-    )
+    assert_allclose(activations.softmax([[0.0, math.log(3.0)]]), [[0.25, 0.75]])
     assert value(activations.identity([1.5, -2.0])) == [1.5, -2.0]
 
 
@@ -156,8 +156,13 @@ def test_derivative_matches_closed_form(name):
     # derivative is defined; points on both sides of each kink.
     x = np.concatenate([np.linspace(-40.0, 40.0, 400), [-1e-3, 1e-3, 0.49, 0.51]])
     _, grad = value_and_derivative(fn, x)
-    assert_allclose(grad, derivative(x.astype(np.float32).astype(np.float64)),
-                    rtol=1e-5, atol=1e-6, err_msg=name)
+    assert_allclose(
+        grad,
+        derivative(x.astype(np.float32).astype(np.float64)),
+        rtol=1e-5,
+        atol=1e-6,
+        err_msg=name,
+    )
 
 
 def test_derivatives_at_zero():
@@ -166,8 +171,9 @@ def test_derivatives_at_zero():
     x = np.zeros(1)
     assert_allclose(value_and_derivative(activations.softplus, x)[1], [0.5])
     assert_allclose(value_and_derivative(activations.elu, x)[1], [1.0])
-    assert_allclose(value_and_derivative(activations.selu, x)[1], [LAMBDA * ALPHA],
-                    rtol=1e-6)
+    assert_allclose(
+        value_and_derivative(activations.selu, x)[1], [LAMBDA * ALPHA], rtol=1e-6
+    )
     assert_allclose(value_and_derivative(activations.swish, x)[1], [0.5])
 
 
@@ -212,8 +218,10 @@ def test_agree_with_keras_builtins():
         (activations.elu, keras.activations.elu),
         (activations.softplus, keras.activations.softplus),
         (activations.swish, keras.activations.swish),
-        (lambda t: activations.leaky_relu(t, 0.3),
-         lambda t: keras.activations.leaky_relu(t, 0.3)),
+        (
+            lambda t: activations.leaky_relu(t, 0.3),
+            lambda t: keras.activations.leaky_relu(t, 0.3),
+        ),
     ]
     for ours, theirs in pairs:
         assert_allclose(ours(x), theirs(x), rtol=1e-6, atol=1e-6)

@@ -19,8 +19,12 @@ def _deep_mlp(activation, initializer, depth=20):
     keras.utils.set_random_seed(0)
     layers = [keras.Input((16,))]
     layers += [
-        keras.layers.Dense(32, activation=activation,
-                           kernel_initializer=initializer, name=f"hidden_{i}")
+        keras.layers.Dense(
+            32,
+            activation=activation,
+            kernel_initializer=initializer,
+            name=f"hidden_{i}",
+        )
         for i in range(depth)
     ]
     layers.append(keras.layers.Dense(1, activation="sigmoid", name="out"))
@@ -33,8 +37,9 @@ def _fit(model, monitor, epochs=1):
     x, y = _data()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        history = model.fit(x, y, batch_size=16, epochs=epochs, verbose=0,
-                            callbacks=[monitor])
+        history = model.fit(
+            x, y, batch_size=16, epochs=epochs, verbose=0, callbacks=[monitor]
+        )
     return history, [w for w in caught if issubclass(w.category, GradientWarning)]
 
 
@@ -42,9 +47,17 @@ def test_norms_match_a_hand_computed_gradient():
     # One linear layer, MSE: dL/dW = 2/n x^T (x W + b - y), dL/db = 2/n sum(...)
     x = np.array([[1.0, 2.0], [0.0, -1.0]], "float32")
     y = np.array([[1.0], [2.0]], "float32")
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(
-        1, kernel_initializer=keras.initializers.Constant(0.5),
-        bias_initializer=keras.initializers.Constant(0.25), name="lin")])
+    model = keras.Sequential(
+        [
+            keras.Input((2,)),
+            keras.layers.Dense(
+                1,
+                kernel_initializer=keras.initializers.Constant(0.5),
+                bias_initializer=keras.initializers.Constant(0.25),
+                name="lin",
+            ),
+        ]
+    )
     model.compile(optimizer="sgd", loss="mse")
     monitor = GradientMonitor(x, y)
     monitor.set_model(model)
@@ -85,18 +98,27 @@ def test_relu_he_20_layers_does_not_warn():
 
 def test_exploding_warning_and_every_n_steps():
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([
-        keras.Input((16,)),
-        keras.layers.Dense(16, kernel_initializer=keras.initializers.RandomNormal(
-            stddev=3.0), name="big_0"),
-        keras.layers.Dense(16, kernel_initializer=keras.initializers.RandomNormal(
-            stddev=3.0), name="big_1"),
-        keras.layers.Dense(1, name="out"),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input((16,)),
+            keras.layers.Dense(
+                16,
+                kernel_initializer=keras.initializers.RandomNormal(stddev=3.0),
+                name="big_0",
+            ),
+            keras.layers.Dense(
+                16,
+                kernel_initializer=keras.initializers.RandomNormal(stddev=3.0),
+                name="big_1",
+            ),
+            keras.layers.Dense(1, name="out"),
+        ]
+    )
     model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
     x, y = _data()
-    monitor = GradientMonitor(x[:16], y[:16] * 100.0, every_n_steps=2,
-                              exploding_threshold=10.0, patience=2)
+    monitor = GradientMonitor(
+        x[:16], y[:16] * 100.0, every_n_steps=2, exploding_threshold=10.0, patience=2
+    )
     _, caught = _fit(model, monitor, epochs=2)  # 8 steps: measured 0, 2, 4, 6
     assert monitor.steps == [0, 2, 4, 6]
     kinds = {kind for _, kind, _ in monitor.warnings}
@@ -120,8 +142,10 @@ def test_tensorboard_scalars(tmp_path):
     assert set(scalars) == {"grad_norm/hidden_0", "grad_norm/hidden_1", "grad_norm/out"}
     steps = [step for step, _ in scalars["grad_norm/out"]]
     assert steps == [0, 2]
-    logged = [v.simple_value if v.HasField("simple_value")
-              else v.tensor.float_val[0] for _, v in scalars["grad_norm/out"]]
+    logged = [
+        v.simple_value if v.HasField("simple_value") else v.tensor.float_val[0]
+        for _, v in scalars["grad_norm/out"]
+    ]
     assert_allclose(logged, monitor.norms["out"], rtol=1e-6)
 
 

@@ -12,8 +12,19 @@ def _suggestion(out):
 
 def test_builtin_dataset_prints_suggestion_and_saves_plot(tmp_path, capsys):
     plot = tmp_path / "curve.png"
-    code = cli.main(["lr-find", "--plot", str(plot), "--num-steps", "40",
-                     "--start-lr", "1e-4", "--batch-size", "64"])
+    code = cli.main(
+        [
+            "lr-find",
+            "--plot",
+            str(plot),
+            "--num-steps",
+            "40",
+            "--start-lr",
+            "1e-4",
+            "--batch-size",
+            "64",
+        ]
+    )
     assert code == 0
     out = capsys.readouterr().out
     assert "breast cancer" in out
@@ -31,9 +42,21 @@ def test_csv_regression(tmp_path, capsys):
     ]
     path.write_text("\n".join(rows) + "\n")
     plot = tmp_path / "lr.png"
-    code = cli.main(["lr-find", "--csv", str(path), "--target", "price",
-                     "--plot", str(plot), "--num-steps", "30",
-                     "--start-lr", "1e-4"])
+    code = cli.main(
+        [
+            "lr-find",
+            "--csv",
+            str(path),
+            "--target",
+            "price",
+            "--plot",
+            str(plot),
+            "--num-steps",
+            "30",
+            "--start-lr",
+            "1e-4",
+        ]
+    )
     assert code == 0
     out = capsys.readouterr().out
     assert "regression" in out and "200 rows, 3 features" in out
@@ -90,7 +113,9 @@ def test_csv_target_kinds(tmp_path):
     np.testing.assert_allclose(x.mean(axis=0), 0.0, atol=1e-6)
     np.testing.assert_allclose(x.std(axis=0), 1.0, rtol=1e-6)
     numbers = tmp_path / "numbers.csv"
-    numbers.write_text("a,b,grade,price\n1,10,0,1.5\n2,20,2,2.5\n3,30,1,3.25\n4,40,2,0.5\n")
+    numbers.write_text(
+        "a,b,grade,price\n1,10,0,1.5\n2,20,2,2.5\n3,30,1,3.25\n4,40,2,0.5\n"
+    )
     assert load_csv(numbers, "grade")[2] == "multiclass"
     x, y, task = load_csv(numbers, "price")
     assert task == "regression" and y.tolist() == [1.5, 2.5, 3.25, 0.5]

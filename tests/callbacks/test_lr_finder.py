@@ -31,16 +31,19 @@ def test_bias_corrected_ewma_by_hand():
 
 def test_sweep_is_geometric_from_start_to_end():
     finder = LRFinder(1e-4, 1e-1, num_steps=4)
-    assert_allclose([finder.rate_at(i) for i in range(4)],
-                    [1e-4, 1e-3, 1e-2, 1e-1], rtol=1e-12)
+    assert_allclose(
+        [finder.rate_at(i) for i in range(4)], [1e-4, 1e-3, 1e-2, 1e-1], rtol=1e-12
+    )
     _feed(finder, [1.0] * 10)
     assert_allclose(finder.learning_rates, [1e-4, 1e-3, 1e-2, 1e-1], rtol=1e-12)
     assert finder.model.stop_training and not finder.stopped_early
 
 
 def test_divergence_stop_and_non_finite_stop():
-    finder = _feed(LRFinder(num_steps=50, smoothing=0.0, stop_factor=4.0),
-                   [1.0, 0.5, 1.9, 2.1, 7.0])
+    finder = _feed(
+        LRFinder(num_steps=50, smoothing=0.0, stop_factor=4.0),
+        [1.0, 0.5, 1.9, 2.1, 7.0],
+    )
     # best 0.5: 1.9 is below 4 x 0.5 = 2; 2.1 is above, the sweep stops there.
     assert finder.stopped_early and len(finder.losses) == 4
     finder = _feed(LRFinder(num_steps=50), [1.0, 0.9, float("nan"), 0.5])
@@ -63,8 +66,14 @@ def test_least_squares_suggestion_is_stable_and_divergence_stops():
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, use_bias=False)])
     model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
     finder = find_learning_rate(
-        model, x, y, start_learning_rate=1e-4, end_learning_rate=10.0,
-        num_steps=100, smoothing=0.9, batch_size=len(x),
+        model,
+        x,
+        y,
+        start_learning_rate=1e-4,
+        end_learning_rate=10.0,
+        num_steps=100,
+        smoothing=0.9,
+        batch_size=len(x),
     )
     assert finder.stopped_early
     assert len(finder.losses) < 100
@@ -105,8 +114,9 @@ def test_model_is_bit_identical_after_the_finder():
     model.fit(x, y, batch_size=32, epochs=1, verbose=0)  # non-trivial state
     weights, optimizer_state = _snapshot(model)
     iterations = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
-    finder = find_learning_rate(model, x, y, start_learning_rate=1e-5,
-                                num_steps=12, batch_size=32)
+    finder = find_learning_rate(
+        model, x, y, start_learning_rate=1e-5, num_steps=12, batch_size=32
+    )
     assert len(finder.losses) > 1  # the sweep ran, over several epochs
     assert finder.learning_rates[1] > finder.learning_rates[0]
     after_weights, after_state = _snapshot(model)

@@ -71,8 +71,9 @@ def test_dataframe_nullable_numeric_columns():
     assert new["count"].dtype == np.float64
     assert new["weight"].dtype == np.float32
     source = np.rint(new["count"].to_numpy() - 1.0).astype(int)
-    assert_allclose(new["weight"], frame["weight"].to_numpy("float32")[source],
-                    atol=0.06)
+    assert_allclose(
+        new["weight"], frame["weight"].to_numpy("float32")[source], atol=0.06
+    )
     assert not np.allclose(new["count"], np.rint(new["count"]))
 
 

@@ -101,8 +101,14 @@ def test_no_synthetic_sample_from_a_validation_point_reaches_training():
     y = np.array([0] * n_major + [1] * n_minor)
     build = Recorder(_fixed_dense(1, np.zeros(n), "sigmoid"), "binary_crossentropy")
     result = cross_validate(
-        build, x, y, n_splits=4, oversample="smote", random_state=0,
-        oversample_kwargs={"k_neighbors": 3}, fit_kwargs={"epochs": 1},
+        build,
+        x,
+        y,
+        n_splits=4,
+        oversample="smote",
+        random_state=0,
+        oversample_kwargs={"k_neighbors": 3},
+        fit_kwargs={"epochs": 1},
     )
     assert len(build.fits) == 4
     for (train, val), (x_fit, y_fit, _), x_pred in zip(
@@ -131,9 +137,10 @@ def test_binary_metrics_match_numpy():
     y = (x[:, 0] + 0.8 * rng.normal(size=90) > 0.9).astype("int32")
     w = np.array([1.5, -0.5])
     build = Recorder(_fixed_dense(1, w, "sigmoid"), "binary_crossentropy")
-    result = cross_validate(build, x, y, n_splits=3, random_state=1,
-                            fit_kwargs={"epochs": 1})
-    for (train, val), fold in zip(result.indices, result.folds):
+    result = cross_validate(
+        build, x, y, n_splits=3, random_state=1, fit_kwargs={"epochs": 1}
+    )
+    for (_train, val), fold in zip(result.indices, result.folds):
         p = 1.0 / (1.0 + np.exp(-(x[val].astype("float64") @ w)))
         truth = y[val]
         predicted = (p >= 0.5).astype(int)
@@ -142,9 +149,13 @@ def test_binary_metrics_match_numpy():
         q = np.clip(p, eps, 1 - eps)
         bce = -np.mean(truth * np.log(q) + (1 - truth) * np.log(1 - q))
         expected = {
-            "loss": bce, "accuracy": np.mean(predicted == truth),
-            "precision": precision, "recall": recall, "f1": f1,
-            "roc_auc": _auc(truth, p), "pr_auc": _average_precision(truth, p),
+            "loss": bce,
+            "accuracy": np.mean(predicted == truth),
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "roc_auc": _auc(truth, p),
+            "pr_auc": _average_precision(truth, p),
         }
         assert set(fold) == set(expected)
         for name, value in expected.items():
@@ -163,11 +174,20 @@ def test_multiclass_string_labels_from_logits_match_numpy():
         _fixed_dense(3, w),
         keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     )
-    result = cross_validate(build, x, names[codes], n_splits=3, random_state=0,
-                            from_logits=True, fit_kwargs={"epochs": 1})
+    result = cross_validate(
+        build,
+        x,
+        names[codes],
+        n_splits=3,
+        random_state=0,
+        from_logits=True,
+        fit_kwargs={"epochs": 1},
+    )
     # Labels are encoded in sorted order: ant=0, bee=1, cat=2.
-    assert all(np.array_equal(y_fit, codes[t]) for (t, _), (_, y_fit, _) in
-               zip(result.indices, build.fits))
+    assert all(
+        np.array_equal(y_fit, codes[t])
+        for (t, _), (_, y_fit, _) in zip(result.indices, build.fits)
+    )
     for (_, val), fold in zip(result.indices, result.folds):
         logits = x[val].astype("float64") @ w
         prob = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
@@ -176,13 +196,18 @@ def test_multiclass_string_labels_from_logits_match_numpy():
         expected = {
             "loss": -np.mean(np.log(prob[np.arange(len(val)), truth])),
             "accuracy": np.mean(truth == predicted),
-            "precision": prf[:, 0].mean(), "recall": prf[:, 1].mean(),
+            "precision": prf[:, 0].mean(),
+            "recall": prf[:, 1].mean(),
             "f1": prf[:, 2].mean(),
             "roc_auc": np.mean(
                 [_auc((truth == c).astype(int), prob[:, c]) for c in range(3)]
             ),
-            "pr_auc": np.mean([_average_precision((truth == c).astype(int), prob[:, c])
-                               for c in range(3)]),
+            "pr_auc": np.mean(
+                [
+                    _average_precision((truth == c).astype(int), prob[:, c])
+                    for c in range(3)
+                ]
+            ),
         }
         for name, value in expected.items():
             assert_allclose(fold[name], value, rtol=1e-4, atol=1e-5, err_msg=name)
@@ -195,9 +220,14 @@ def test_regression_uses_kfold_and_matches_numpy():
     w = np.array([0.8, -1.5])
     build = Recorder(_fixed_dense(1, w), "mse")
     # A DataFrame and a Series work as well as arrays.
-    result = cross_validate(build, pd.DataFrame(x, columns=["a", "b"]),
-                            pd.Series(target, name="t"), n_splits=4,
-                            random_state=0, fit_kwargs={"epochs": 1})
+    result = cross_validate(
+        build,
+        pd.DataFrame(x, columns=["a", "b"]),
+        pd.Series(target, name="t"),
+        n_splits=4,
+        random_state=0,
+        fit_kwargs={"epochs": 1},
+    )
     assert result.task == "regression"
     seen = np.sort(np.concatenate([val for _, val in result.indices]))
     assert seen.tolist() == list(range(40))
@@ -206,8 +236,10 @@ def test_regression_uses_kfold_and_matches_numpy():
         err = pred - target[val]
         ss_tot = np.sum((target[val] - target[val].mean()) ** 2)
         expected = {
-            "loss": np.mean(err**2), "rmse": np.sqrt(np.mean(err**2)),
-            "mae": np.mean(np.abs(err)), "r2": 1 - np.sum(err**2) / ss_tot,
+            "loss": np.mean(err**2),
+            "rmse": np.sqrt(np.mean(err**2)),
+            "mae": np.mean(np.abs(err)),
+            "r2": 1 - np.sum(err**2) / ss_tot,
         }
         assert set(fold) == set(expected)
         for name, value in expected.items():
@@ -218,12 +250,21 @@ def test_stratified_fresh_model_per_fold_and_balanced_weights():
     rng = np.random.default_rng(4)
     x = rng.normal(size=(50, 2)).astype("float32")
     y = np.array([0] * 40 + [1] * 10)
-    build = Recorder(_fixed_dense(1, [1.0, 0.0], "sigmoid"), "binary_crossentropy",
-                     learning_rate=0.01)
-    result = cross_validate(build, x, y, n_splits=5, random_state=0,
-                            fit_kwargs={"epochs": 2, "class_weight": "balanced"})
+    build = Recorder(
+        _fixed_dense(1, [1.0, 0.0], "sigmoid"),
+        "binary_crossentropy",
+        learning_rate=0.01,
+    )
+    result = cross_validate(
+        build,
+        x,
+        y,
+        n_splits=5,
+        random_state=0,
+        fit_kwargs={"epochs": 2, "class_weight": "balanced"},
+    )
     assert len({id(m) for m in build.models}) == 5
-    for (train, val), (_, _, kwargs), history in zip(
+    for (_train, val), (_, _, kwargs), history in zip(
         result.indices, build.fits, result.histories
     ):
         assert np.bincount(y[val]).tolist() == [8, 2]  # class proportions kept
@@ -241,13 +282,18 @@ def test_same_random_state_same_folds_and_scores():
     x = rng.normal(size=(40, 2)).astype("float32")
     y = np.array([0] * 30 + [1] * 10)
     runs = [
-        cross_validate(Recorder(_fixed_dense(1, [1.0, 1.0], "sigmoid"),
-                                "binary_crossentropy"),
-                       x, y, n_splits=2, oversample="random", random_state=3,
-                       fit_kwargs={"epochs": 1})
+        cross_validate(
+            Recorder(_fixed_dense(1, [1.0, 1.0], "sigmoid"), "binary_crossentropy"),
+            x,
+            y,
+            n_splits=2,
+            oversample="random",
+            random_state=3,
+            fit_kwargs={"epochs": 1},
+        )
         for _ in range(2)
     ]
-    for (a_train, a_val), (b_train, b_val) in zip(runs[0].indices, runs[1].indices):
+    for (_a_train, a_val), (_b_train, b_val) in zip(runs[0].indices, runs[1].indices):
         assert np.array_equal(a_val, b_val)
     assert runs[0].folds == runs[1].folds
 
@@ -258,8 +304,11 @@ def test_bad_arguments():
     build = Recorder(_fixed_dense(1, [1.0, 1.0], "sigmoid"), "binary_crossentropy")
     with pytest.raises(ValueError, match="Received: n_splits=1"):
         cross_validate(build, x, y, n_splits=1)
-    with pytest.raises(ValueError, match=r"Class 1 has 4 samples.*n_splits=5.*"
-                       r"Pass n_splits=4 or less"):
+    with pytest.raises(
+        ValueError,
+        match=r"Class 1 has 4 samples.*n_splits=5.*"
+        r"Pass n_splits=4 or less",
+    ):
         cross_validate(build, x, y, n_splits=5)
     with pytest.raises(ValueError, match="Received: oversample='smoothe'"):
         cross_validate(build, x, y, n_splits=2, oversample="smoothe")

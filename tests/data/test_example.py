@@ -1,4 +1,5 @@
 import numpy as np
+
 from tests._examples import load_example
 
 

@@ -38,8 +38,6 @@ except ImportError as error:
 def test_importing_data_needs_none_of_the_heavy_dependencies():
     # The probe runs on the suite's backend (Keras's NumPy backend would
     # need JAX, which only the JAX run installs).
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True
-    )
+    out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "used-when-called: blocked" in out.stdout

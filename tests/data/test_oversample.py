@@ -37,8 +37,8 @@ def test_every_synthetic_sample_lies_on_a_minority_knn_segment():
     k = 3
     x_res, y_res = oversample(x, y, k_neighbors=k, random_state=1)
     assert np.bincount(y_res).tolist() == [60, 60]
-    synthetic = x_res[len(x):]
-    assert np.all(y_res[len(x):] == 1)
+    synthetic = x_res[len(x) :]
+    assert np.all(y_res[len(x) :] == 1)
     assert explain_by_segments(synthetic, x[y == 1], k).all()
     # and not, in general, on segments to farther points: with k=1 the
     # check is strict enough to reject k=3 samples.
@@ -105,8 +105,11 @@ def test_string_labels_and_series():
 def test_dataframe_keeps_names_and_dtypes():
     x, y = _imbalanced()
     frame = pd.DataFrame(
-        {"age": x[:, 0].astype("float32"), "visits": (x[:, 1] * 10).astype("int64"),
-         "score": x[:, 2]}
+        {
+            "age": x[:, 0].astype("float32"),
+            "visits": (x[:, 1] * 10).astype("int64"),
+            "score": x[:, 2],
+        }
     )
     x_res, _ = oversample(frame, y, random_state=0)
     assert isinstance(x_res, pd.DataFrame)
@@ -119,8 +122,11 @@ def test_smote_nc_keeps_categories():
     x, y = _imbalanced()
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(
-        {"a": x[:, 0], "b": x[:, 1],
-         "city": pd.Categorical(rng.choice(["Oslo", "Lima"], len(y)))}
+        {
+            "a": x[:, 0],
+            "b": x[:, 1],
+            "city": pd.Categorical(rng.choice(["Oslo", "Lima"], len(y))),
+        }
     )
     x_res, y_res = oversample(
         frame, y, "smote-nc", categorical_features=["city"], random_state=0
@@ -153,8 +159,11 @@ def test_backend_tensors_in_tensors_out():
 
 def test_class_too_small_for_k_suggests_smaller_k():
     x, y = _imbalanced(n_minor=4)
-    with pytest.raises(ValueError, match=r"Class 1 has 4 samples.*k_neighbors=5.*"
-                       r"Pass k_neighbors=3 or less"):
+    with pytest.raises(
+        ValueError,
+        match=r"Class 1 has 4 samples.*k_neighbors=5.*"
+        r"Pass k_neighbors=3 or less",
+    ):
         oversample(x, y)
     oversample(x, y, k_neighbors=3)  # the suggestion works
     oversample(x, y, "random")  # random needs no neighbours
@@ -193,8 +202,11 @@ def test_smote_nc_needs_categorical_features():
 
 def test_unknown_method():
     x, y = _imbalanced()
-    with pytest.raises(ValueError, match=r"Argument `method` must be one of.*"
-                       r"Received: method='smote-x'"):
+    with pytest.raises(
+        ValueError,
+        match=r"Argument `method` must be one of.*"
+        r"Received: method='smote-x'",
+    ):
         oversample(x, y, "smote-x")
 
 

@@ -108,7 +108,7 @@ def test_no_shuffle_puts_originals_first():
     ds = SMOTEDataset(x, y, batch_size=20, k_neighbors=3, shuffle=False, seed=0)
     x_epoch, y_epoch = _epoch(ds)
     assert_allclose(x_epoch[: len(x)], x, rtol=0, atol=0)
-    assert np.all(y_epoch[len(x):] == 1)
+    assert np.all(y_epoch[len(x) :] == 1)
 
 
 def test_neighbours_are_computed_once(monkeypatch):
@@ -211,8 +211,11 @@ def test_trains_in_model_fit(kwargs):
 
 def test_bad_arguments():
     x, y = _data()
-    with pytest.raises(ValueError, match=r"supports method in \['smote', "
-                       r"'borderline-smote', 'adasyn', 'random'\].*method='svm-smote'"):
+    with pytest.raises(
+        ValueError,
+        match=r"supports method in \['smote', "
+        r"'borderline-smote', 'adasyn', 'random'\].*method='svm-smote'",
+    ):
         SMOTEDataset(x, y, method="svm-smote")
     with pytest.raises(ValueError, match="Received: method='tomek'"):
         SMOTEDataset(x, y, method="tomek")
@@ -245,8 +248,11 @@ def test_sampling_strategy_and_tensor_input():
     x = np.concatenate([x, x[-8:] + 5.0])
     y = np.concatenate([y, np.full(8, 2, "int32")])
     ds = SMOTEDataset(
-        keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(y),
-        sampling_strategy={1: 20, 2: 30}, k_neighbors=3, seed=0,
+        keras.ops.convert_to_tensor(x),
+        keras.ops.convert_to_tensor(y),
+        sampling_strategy={1: 20, 2: 30},
+        k_neighbors=3,
+        seed=0,
     )
     assert ds.n_synthetic_ == {1: 12, 2: 22}
     x_epoch, y_epoch = _epoch(ds)

@@ -57,8 +57,14 @@ def _data():
 def test_one_weight_by_hand():
     # L(w) = mean((w x - y)^2): dL/dw = 2 mean((w x - y) x), checked exactly
     # against finite differences; the report has one entry per variable.
-    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(
-        1, use_bias=False, kernel_initializer=keras.initializers.Constant(0.5))])
+    model = keras.Sequential(
+        [
+            keras.Input((1,)),
+            keras.layers.Dense(
+                1, use_bias=False, kernel_initializer=keras.initializers.Constant(0.5)
+            ),
+        ]
+    )
     x = np.array([[1.0], [2.0], [-1.0]])
     y = np.array([[0.0], [3.0], [1.0]])
     errors = gradient_check(model, x, y, "mse")
@@ -121,8 +127,11 @@ def test_loss_is_evaluated_in_float64_with_its_arguments():
 
 @pytest.mark.parametrize(
     "kwargs, name",
-    [(dict(epsilon=0.0), "epsilon"), (dict(max_entries=0), "max_entries"),
-     (dict(floor=-1.0), "floor")],
+    [
+        (dict(epsilon=0.0), "epsilon"),
+        (dict(max_entries=0), "max_entries"),
+        (dict(floor=-1.0), "floor"),
+    ],
 )
 def test_bad_arguments(kwargs, name):
     model = _model(wrong=False)

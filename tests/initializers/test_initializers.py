@@ -140,9 +140,7 @@ def test_serialization_roundtrip(name):
 
 
 def test_usable_by_name_and_in_conv():
-    layer = keras.layers.Conv2D(
-        6, 3, kernel_initializer="kerasnotes>HeNormal"
-    )
+    layer = keras.layers.Conv2D(6, 3, kernel_initializer="kerasnotes>HeNormal")
     layer.build((None, 8, 8, 4))
     assert isinstance(layer.kernel_initializer, initializers.HeNormal)
     assert layer.kernel.shape == (3, 3, 4, 6)

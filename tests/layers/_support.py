@@ -21,7 +21,9 @@ def check_mask_passes_through(layer, features=4):
     tokens = np.array([[1, 2, 3, 0, 0], [4, 5, 0, 0, 0]], dtype="int32")
     inputs = keras.Input((None,), dtype="int32")
     embedded = keras.layers.Embedding(
-        6, features, mask_zero=True,
+        6,
+        features,
+        mask_zero=True,
         embeddings_initializer=keras.initializers.RandomNormal(seed=0),
     )(inputs)
     hidden = layer(embedded)

@@ -48,16 +48,23 @@ def test_two_pieces_represent_relu_and_abs():
 @pytest.mark.parametrize("use_bias", [True, False])
 def test_matches_numpy_on_any_rank(shape, use_bias):
     units, pieces = 4, 3
-    layer = Maxout(units, pieces=pieces, use_bias=use_bias,
-                   bias_initializer=keras.initializers.RandomNormal(seed=2))
+    layer = Maxout(
+        units,
+        pieces=pieces,
+        use_bias=use_bias,
+        bias_initializer=keras.initializers.RandomNormal(seed=2),
+    )
     x = np.random.default_rng(0).normal(size=shape).astype("float32")
     out = layer(x)
     assert tuple(out.shape) == shape[:-1] + (units,)
     assert layer.compute_output_shape(shape) == shape[:-1] + (units,)
     bias = to_numpy(layer.bias).astype(np.float64) if use_bias else None
     want = _numpy_maxout(
-        x.astype(np.float64), to_numpy(layer.kernel).astype(np.float64), bias,
-        units, pieces,
+        x.astype(np.float64),
+        to_numpy(layer.kernel).astype(np.float64),
+        bias,
+        units,
+        pieces,
     )
     assert_allclose(out, want, rtol=1e-5, atol=1e-5)
 
@@ -108,9 +115,13 @@ def test_mask_passes_through():
 
 
 def test_regularizers_add_losses():
-    layer = Maxout(2, pieces=2, kernel_regularizer=keras.regularizers.L2(0.5),
-                   bias_regularizer=keras.regularizers.L1(0.25),
-                   bias_initializer="ones")
+    layer = Maxout(
+        2,
+        pieces=2,
+        kernel_regularizer=keras.regularizers.L2(0.5),
+        bias_regularizer=keras.regularizers.L1(0.25),
+        bias_initializer="ones",
+    )
     layer(np.ones((1, 3), "float32"))
     kernel = to_numpy(layer.kernel)
     want = 0.5 * np.sum(kernel**2) + 0.25 * 4

@@ -5,8 +5,8 @@ from kerasnotes import activations
 from kerasnotes.layers import SELU
 from kerasnotes.testing import assert_allclose
 from kerasnotes.testing import assert_serialization_roundtrip
-from tests.layers._support import check_mask_passes_through
 from tests._examples import load_example
+from tests.layers._support import check_mask_passes_through
 
 LAMBDA = 1.0507009873554805
 ALPHA = 1.6732632423543772

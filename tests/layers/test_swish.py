@@ -19,8 +19,9 @@ def _sigmoid(x):
 
 def test_hand_checked_value():
     layer = Swish(beta=2.0)
-    assert_allclose(layer(np.array([[1.0, 0.0]], "float32")),
-                    [[1 / (1 + math.exp(-2.0)), 0.0]])
+    assert_allclose(
+        layer(np.array([[1.0, 0.0]], "float32")), [[1 / (1 + math.exp(-2.0)), 0.0]]
+    )
     assert float(to_numpy(layer.beta)) == 2.0
 
 
@@ -48,8 +49,12 @@ def test_one_sgd_step_on_beta_matches_closed_form():
 def test_learned_beta_survives_save_and_load(tmp_path):
     x, y = regression_data()
     model = keras.Sequential(
-        [keras.Input((6,)), keras.layers.Dense(4), Swish(beta=0.3),
-         keras.layers.Dense(1)]
+        [
+            keras.Input((6,)),
+            keras.layers.Dense(4),
+            Swish(beta=0.3),
+            keras.layers.Dense(1),
+        ]
     )
     model.compile(optimizer=keras.optimizers.Adam(0.05), loss="mse")
     model.fit(x, y, epochs=3, verbose=0)

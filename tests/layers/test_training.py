@@ -23,14 +23,14 @@ def test_jit_compiled_fit_trains_every_layer():
             keras.layers.Dense(8, kernel_initializer=keras.initializers.LecunNormal(1)),
             SELU(),
             fixed,
-            keras.layers.Dense(1, kernel_initializer=keras.initializers.GlorotUniform(2)),
+            keras.layers.Dense(
+                1, kernel_initializer=keras.initializers.GlorotUniform(2)
+            ),
         ]
     )
     kernel_before = to_numpy(maxout.kernel).copy()
     bias_before = to_numpy(maxout.bias).copy()
-    model.compile(
-        optimizer=keras.optimizers.Adam(0.03), loss="mse", jit_compile=True
-    )
+    model.compile(optimizer=keras.optimizers.Adam(0.03), loss="mse", jit_compile=True)
     assert model.jit_compile
     history = model.fit(x, y, batch_size=16, epochs=6, verbose=0)
     losses = history.history["loss"]

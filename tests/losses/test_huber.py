@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from kerasnotes._autodiff import value_and_grad
+from kerasnotes._internal.autodiff import value_and_grad
 from kerasnotes.losses import Huber
 from kerasnotes.testing import assert_allclose
 from kerasnotes.testing import assert_serialization_roundtrip
@@ -49,9 +49,7 @@ def test_matches_keras_on_rank_mismatch_and_3d():
     rng = np.random.default_rng(2)
     y_true = rng.normal(size=(5, 1)).astype("float32")
     y_pred = rng.normal(size=(5,)).astype("float32") * 3
-    assert_allclose(
-        Huber(1.5)(y_true, y_pred), keras.losses.Huber(1.5)(y_true, y_pred)
-    )
+    assert_allclose(Huber(1.5)(y_true, y_pred), keras.losses.Huber(1.5)(y_true, y_pred))
     y_true = rng.normal(size=(2, 3, 4)).astype("float32")
     y_pred = rng.normal(size=(2, 3, 4)).astype("float32") * 3
     assert_allclose(

@@ -6,9 +6,9 @@ import keras
 import numpy as np
 import pytest
 
-from kerasnotes._autodiff import value_and_grad
-from kerasnotes.losses import log_partition
+from kerasnotes._internal.autodiff import value_and_grad
 from kerasnotes.losses import _generate_log_z
+from kerasnotes.losses import log_partition
 from kerasnotes.testing import assert_allclose
 from kerasnotes.testing import to_numpy
 

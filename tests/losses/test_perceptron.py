@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from kerasnotes._autodiff import value_and_grad
+from kerasnotes._internal.autodiff import value_and_grad
 from kerasnotes.losses import PerceptronLoss
 from kerasnotes.testing import assert_allclose
 from kerasnotes.testing import assert_serialization_roundtrip
@@ -40,9 +40,7 @@ def test_learns_a_separable_problem():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(200, 2)).astype("float32")
     y = (x @ np.array([1.0, -2.0]) > 0).astype("float32")[:, None]
-    model = keras.Sequential(
-        [keras.Input((2,)), keras.layers.Dense(1, use_bias=False)]
-    )
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, use_bias=False)])
     model.compile(
         optimizer=keras.optimizers.SGD(0.5),
         loss=PerceptronLoss(),

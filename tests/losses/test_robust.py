@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from kerasnotes._autodiff import value_and_grad
+from kerasnotes._internal.autodiff import value_and_grad
 from kerasnotes.losses import RobustLoss
 from kerasnotes.losses import robust_loss
 from kerasnotes.testing import assert_allclose

@@ -95,6 +95,4 @@ def test_adam_family_matches_for_any_betas(beta_1, beta_2, amsgrad):
         ours = optimizers.AMSGrad(0.01, **kwargs)
     else:
         ours = optimizers.AdamW(0.01, weight_decay=0.0, **kwargs)
-    _compare(
-        ours, keras.optimizers.Adam(0.01, amsgrad=amsgrad, **kwargs), steps=15
-    )
+    _compare(ours, keras.optimizers.Adam(0.01, amsgrad=amsgrad, **kwargs), steps=15)

@@ -73,9 +73,11 @@ def evaluate(schedule, steps, dtype="int32"):
         schedule = jax.jit(schedule)
     return np.array(
         [
-            float(keras.ops.convert_to_numpy(
-                schedule(keras.ops.convert_to_tensor(s, dtype))
-            ))
+            float(
+                keras.ops.convert_to_numpy(
+                    schedule(keras.ops.convert_to_tensor(s, dtype))
+                )
+            )
             for s in steps
         ]
     )

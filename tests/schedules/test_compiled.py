@@ -11,27 +11,45 @@ from kerasnotes.testing import assert_allclose
 from tests.schedules import _reference as ref
 
 CASES = [
-    (schedules.CosineAnnealing(0.1, 20, 0.01),
-     lambda t: ref.cosine_annealing(t, 0.1, 20, 0.01)),
-    (schedules.CosineAnnealingWarmRestarts(0.1, 3, 2.0, 0.8, 0.01),
-     lambda t: ref.warm_restarts(t, 0.1, 3, 2.0, 0.8, 0.01)),
-    (schedules.CosineAnnealingWarmRestarts(0.1, 4, 1.5),
-     lambda t: ref.warm_restarts(t, 0.1, 4, 1.5)),
-    (schedules.CyclicalLearningRate(0.01, 0.1, 4, "triangular2"),
-     lambda t: ref.cyclical(t, 0.01, 0.1, 4, "triangular2")),
-    (schedules.CyclicalLearningRate(0.01, 0.1, 5, "exp_range", 0.9),
-     lambda t: ref.cyclical(t, 0.01, 0.1, 5, "exp_range", 0.9)),
-    (schedules.OneCycle(0.2, 30, 0.3, anneal_strategy="cos"),
-     lambda t: ref.one_cycle(t, 0.2, 30, 0.3)),
-    (schedules.OneCycle(0.2, 30, 0.25, anneal_strategy="linear"),
-     lambda t: ref.one_cycle(t, 0.2, 30, 0.25, strategy="linear")),
-    (schedules.StepDecay(0.1, 7, 0.3),
-     lambda t: ref.step_decay(t, 0.1, 7, 0.3)),
-    (schedules.WarmUp(schedules.CosineAnnealing(0.1, 20), 5, 0.01),
-     lambda t: 0.01 + 0.09 * t / 5 if t < 5
-     else ref.cosine_annealing(t - 5, 0.1, 20)),
-    (schedules.WarmUp(keras.optimizers.schedules.ExponentialDecay(0.1, 4, 0.5), 3),
-     lambda t: 0.1 * t / 3 if t < 3 else 0.1 * 0.5 ** ((t - 3) / 4)),
+    (
+        schedules.CosineAnnealing(0.1, 20, 0.01),
+        lambda t: ref.cosine_annealing(t, 0.1, 20, 0.01),
+    ),
+    (
+        schedules.CosineAnnealingWarmRestarts(0.1, 3, 2.0, 0.8, 0.01),
+        lambda t: ref.warm_restarts(t, 0.1, 3, 2.0, 0.8, 0.01),
+    ),
+    (
+        schedules.CosineAnnealingWarmRestarts(0.1, 4, 1.5),
+        lambda t: ref.warm_restarts(t, 0.1, 4, 1.5),
+    ),
+    (
+        schedules.CyclicalLearningRate(0.01, 0.1, 4, "triangular2"),
+        lambda t: ref.cyclical(t, 0.01, 0.1, 4, "triangular2"),
+    ),
+    (
+        schedules.CyclicalLearningRate(0.01, 0.1, 5, "exp_range", 0.9),
+        lambda t: ref.cyclical(t, 0.01, 0.1, 5, "exp_range", 0.9),
+    ),
+    (
+        schedules.OneCycle(0.2, 30, 0.3, anneal_strategy="cos"),
+        lambda t: ref.one_cycle(t, 0.2, 30, 0.3),
+    ),
+    (
+        schedules.OneCycle(0.2, 30, 0.25, anneal_strategy="linear"),
+        lambda t: ref.one_cycle(t, 0.2, 30, 0.25, strategy="linear"),
+    ),
+    (schedules.StepDecay(0.1, 7, 0.3), lambda t: ref.step_decay(t, 0.1, 7, 0.3)),
+    (
+        schedules.WarmUp(schedules.CosineAnnealing(0.1, 20), 5, 0.01),
+        lambda t: (
+            0.01 + 0.09 * t / 5 if t < 5 else ref.cosine_annealing(t - 5, 0.1, 20)
+        ),
+    ),
+    (
+        schedules.WarmUp(keras.optimizers.schedules.ExponentialDecay(0.1, 4, 0.5), 3),
+        lambda t: 0.1 * t / 3 if t < 3 else 0.1 * 0.5 ** ((t - 3) / 4),
+    ),
 ]
 
 
@@ -44,9 +62,7 @@ def test_all_schedules_in_one_jit_compiled_function(dtype):
     steps = range(0, 45)
     got = np.stack(
         [
-            keras.ops.convert_to_numpy(
-                compiled(keras.ops.convert_to_tensor(t, dtype))
-            )
+            keras.ops.convert_to_numpy(compiled(keras.ops.convert_to_tensor(t, dtype)))
             for t in steps
         ],
         axis=1,
@@ -69,8 +85,10 @@ def test_rate_applied_inside_compiled_fit(index):
     optimizer used it (iterations counted from 0)."""
     schedule, closed_form = CASES[index]
     model = keras.Sequential(
-        [keras.Input((1,)), keras.layers.Dense(1, use_bias=False,
-                                               kernel_initializer="zeros")]
+        [
+            keras.Input((1,)),
+            keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros"),
+        ]
     )
     # x = 1 and a target far above w: the MAE loss is 1000 - w, whose
     # gradient in w is exactly -1.
@@ -84,8 +102,10 @@ def test_rate_applied_inside_compiled_fit(index):
     record.values = []
     x = np.ones((steps, 1), "float32")
     y = np.full((steps, 1), 1e3, "float32")
-    model.fit(x, y, batch_size=1, epochs=1, shuffle=False, verbose=0,
-              callbacks=[record])
+    model.fit(
+        x, y, batch_size=1, epochs=1, shuffle=False, verbose=0, callbacks=[record]
+    )
     applied = np.diff([0.0] + record.values)  # +lr(t) each step
-    assert_allclose(applied, [closed_form(t) for t in range(steps)],
-                    rtol=1e-4, atol=1e-6)
+    assert_allclose(
+        applied, [closed_form(t) for t in range(steps)], rtol=1e-4, atol=1e-6
+    )

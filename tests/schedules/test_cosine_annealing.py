@@ -41,10 +41,14 @@ def test_serialization_roundtrip():
         (dict(initial_learning_rate=0.1, decay_steps=0), "decay_steps"),
         (dict(initial_learning_rate=0.1, decay_steps=-5), "decay_steps"),
         (dict(initial_learning_rate=0.1, decay_steps=2.5), "decay_steps"),
-        (dict(initial_learning_rate=0.1, decay_steps=10, min_learning_rate=-1e-3),
-         "min_learning_rate"),
-        (dict(initial_learning_rate=0.1, decay_steps=10, min_learning_rate=0.2),
-         "min_learning_rate"),
+        (
+            dict(initial_learning_rate=0.1, decay_steps=10, min_learning_rate=-1e-3),
+            "min_learning_rate",
+        ),
+        (
+            dict(initial_learning_rate=0.1, decay_steps=10, min_learning_rate=0.2),
+            "min_learning_rate",
+        ),
     ],
 )
 def test_bad_arguments(kwargs, name):

@@ -37,15 +37,21 @@ def test_closed_form(mode, gamma):
     assert_allclose(
         evaluate(schedule, halves, "float32"),
         [cyclical(t, 0.003, 0.03, 7, mode, gamma) for t in halves],
-        rtol=1e-5, atol=1e-8,
+        rtol=1e-5,
+        atol=1e-8,
     )
 
 
 def test_serialization_roundtrip():
     assert_serialization_roundtrip(
         CyclicalLearningRate(0.01, 0.2, 11, mode="exp_range", gamma=0.95),
-        {"initial_learning_rate": 0.01, "maximal_learning_rate": 0.2,
-         "step_size": 11, "mode": "exp_range", "gamma": 0.95},
+        {
+            "initial_learning_rate": 0.01,
+            "maximal_learning_rate": 0.2,
+            "step_size": 11,
+            "mode": "exp_range",
+            "gamma": 0.95,
+        },
     )
 
 

@@ -17,8 +17,11 @@ def test_usable_by_name_in_an_optimizer_config():
             "learning_rate": {
                 "module": None,
                 "class_name": "kerasnotes>StepDecay",
-                "config": {"initial_learning_rate": 0.2, "step_size": 4,
-                           "drop_rate": 0.25},
+                "config": {
+                    "initial_learning_rate": 0.2,
+                    "step_size": 4,
+                    "drop_rate": 0.25,
+                },
                 "registered_name": "kerasnotes>StepDecay",
             }
         }

@@ -25,8 +25,7 @@ def test_closed_form_float_steps():
         [0.05 * 0.7 ** np.floor(t / 6) for t in steps],
         rtol=1e-6,
     )
-    assert_allclose(evaluate(schedule, [61]), [step_decay(61, 0.05, 6, 0.7)],
-                    rtol=1e-6)
+    assert_allclose(evaluate(schedule, [61]), [step_decay(61, 0.05, 6, 0.7)], rtol=1e-6)
 
 
 def test_serialization_roundtrip():

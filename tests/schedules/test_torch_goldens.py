@@ -34,22 +34,34 @@ def test_matches_torch_on_a_step_vector(name, dtype):
     expected = np.array(case["values"])
     steps = keras.ops.arange(len(expected), dtype=dtype)
     assert_allclose(
-        schedule(steps), expected, rtol=1e-5, atol=1e-6 * _scale(case),
+        schedule(steps),
+        expected,
+        rtol=1e-5,
+        atol=1e-6 * _scale(case),
         err_msg=case["torch"],
     )
 
 
 @pytest.mark.parametrize(
-    "name", ["warm_restarts_t1", "warm_restarts_t2", "warm_restarts_t3",
-             "cyclic_triangular2", "one_cycle_fractional_peak"]
+    "name",
+    [
+        "warm_restarts_t1",
+        "warm_restarts_t2",
+        "warm_restarts_t3",
+        "cyclic_triangular2",
+        "one_cycle_fractional_peak",
+    ],
 )
 def test_matches_torch_one_scalar_step_at_a_time(name):
     case = CASES[name]
     schedule = getattr(schedules, case["schedule"])(**case["kwargs"])
     expected = np.array(case["values"])
     assert_allclose(
-        evaluate(schedule, range(len(expected))), expected,
-        rtol=1e-5, atol=1e-6 * _scale(case), err_msg=case["torch"],
+        evaluate(schedule, range(len(expected))),
+        expected,
+        rtol=1e-5,
+        atol=1e-6 * _scale(case),
+        err_msg=case["torch"],
     )
 
 

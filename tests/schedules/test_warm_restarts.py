@@ -22,12 +22,21 @@ def test_hand_checked_values():
 @pytest.mark.parametrize(
     "kwargs",
     [
-        dict(initial_learning_rate=0.1, first_decay_steps=7, t_mul=2.0,
-             m_mul=0.8, min_learning_rate=0.01),
-        dict(initial_learning_rate=0.1, first_decay_steps=4, t_mul=1.5,
-             m_mul=0.9),
-        dict(initial_learning_rate=0.05, first_decay_steps=10, t_mul=1.0,
-             m_mul=0.5, min_learning_rate=0.005),
+        dict(
+            initial_learning_rate=0.1,
+            first_decay_steps=7,
+            t_mul=2.0,
+            m_mul=0.8,
+            min_learning_rate=0.01,
+        ),
+        dict(initial_learning_rate=0.1, first_decay_steps=4, t_mul=1.5, m_mul=0.9),
+        dict(
+            initial_learning_rate=0.05,
+            first_decay_steps=10,
+            t_mul=1.0,
+            m_mul=0.5,
+            min_learning_rate=0.005,
+        ),
         dict(initial_learning_rate=1.0, first_decay_steps=1, t_mul=2.0),
     ],
 )
@@ -36,8 +45,11 @@ def test_closed_form(kwargs):
     steps = np.arange(300)
     expected = [
         warm_restarts(
-            int(t), kwargs["initial_learning_rate"], kwargs["first_decay_steps"],
-            kwargs["t_mul"], kwargs.get("m_mul", 1.0),
+            int(t),
+            kwargs["initial_learning_rate"],
+            kwargs["first_decay_steps"],
+            kwargs["t_mul"],
+            kwargs.get("m_mul", 1.0),
             kwargs.get("min_learning_rate", 0.0),
         )
         for t in steps
@@ -56,8 +68,10 @@ def test_matches_keras_cosine_decay_restarts_away_from_restarts():
     restarts = {0, 5, 15, 35, 75}
     steps = [t for t in range(120) if t not in restarts]
     assert_allclose(
-        evaluate(ours, steps), evaluate(keras_schedule, steps),
-        rtol=1e-4, atol=1e-7,
+        evaluate(ours, steps),
+        evaluate(keras_schedule, steps),
+        rtol=1e-4,
+        atol=1e-7,
     )
 
 
@@ -71,10 +85,16 @@ def test_large_step_counts_keep_restarts_exact():
 
 def test_serialization_roundtrip():
     assert_serialization_roundtrip(
-        CosineAnnealingWarmRestarts(0.2, 9, t_mul=3.0, m_mul=0.75,
-                                    min_learning_rate=0.02),
-        {"initial_learning_rate": 0.2, "first_decay_steps": 9, "t_mul": 3.0,
-         "m_mul": 0.75, "min_learning_rate": 0.02},
+        CosineAnnealingWarmRestarts(
+            0.2, 9, t_mul=3.0, m_mul=0.75, min_learning_rate=0.02
+        ),
+        {
+            "initial_learning_rate": 0.2,
+            "first_decay_steps": 9,
+            "t_mul": 3.0,
+            "m_mul": 0.75,
+            "min_learning_rate": 0.02,
+        },
     )
 
 

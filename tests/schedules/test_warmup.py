@@ -45,20 +45,23 @@ def test_matches_keras_cosine_decay_with_warmup(alpha, start):
         start_learning_rate=start,
     )
     reference = schedules_api.CosineDecay(
-        start, decay_steps, alpha=alpha, warmup_target=target,
+        start,
+        decay_steps,
+        alpha=alpha,
+        warmup_target=target,
         warmup_steps=warmup_steps,
     )
     steps = list(range(0, 70))
-    assert_allclose(evaluate(ours, steps), evaluate(reference, steps),
-                    rtol=1e-6, atol=1e-7)
+    assert_allclose(
+        evaluate(ours, steps), evaluate(reference, steps), rtol=1e-6, atol=1e-7
+    )
 
 
 def test_composes_with_one_cycle_closed_form():
     schedule = WarmUp(OneCycle(0.3, 50, pct_start=0.4), 8, 0.001)
     steps = np.arange(0, 70)
     expected = [
-        0.001 + (0.3 / 25 - 0.001) * t / 8 if t < 8
-        else one_cycle(t - 8, 0.3, 50, 0.4)
+        0.001 + (0.3 / 25 - 0.001) * t / 8 if t < 8 else one_cycle(t - 8, 0.3, 50, 0.4)
         for t in steps
     ]
     assert_allclose(evaluate(schedule, steps), expected, rtol=1e-5, atol=1e-8)
@@ -91,10 +94,10 @@ def test_serialization_roundtrip_of_our_schedule():
     assert isinstance(loaded.schedule, CosineAnnealing)
     assert loaded.schedule.min_learning_rate == 0.003
     steps = [0, 11, 12, 60, 200]
-    assert_allclose(evaluate(loaded, steps), evaluate(
-        WarmUp(inner, 12, 0.01), steps))
+    assert_allclose(evaluate(loaded, steps), evaluate(WarmUp(inner, 12, 0.01), steps))
     assert_allclose(
-        evaluate(loaded, [60]), [cosine_annealing(48, 0.3, 100, 0.003)],
+        evaluate(loaded, [60]),
+        [cosine_annealing(48, 0.3, 100, 0.003)],
         rtol=1e-6,
     )
 

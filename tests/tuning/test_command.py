@@ -28,12 +28,22 @@ def _csv(path, n=150, seed=0, task="binary"):
     return frame
 
 
-def test_tune_on_a_csv_writes_model_hyperparameters_report_and_pictures(tmp_path, capsys):
+def test_tune_on_a_csv_writes_model_hyperparameters_report_and_pictures(
+    tmp_path, capsys
+):
     frame = _csv(tmp_path / "data.csv")
     out = tmp_path / "out"
     code = cli.main(
-        ["tune", "--csv", str(tmp_path / "data.csv"), "--target", "label",
-         "--out", str(out), *FAST]
+        [
+            "tune",
+            "--csv",
+            str(tmp_path / "data.csv"),
+            "--target",
+            "label",
+            "--out",
+            str(out),
+            *FAST,
+        ]
     )
     printed = capsys.readouterr().out
     assert code == 0
@@ -51,7 +61,11 @@ def test_tune_on_a_csv_writes_model_hyperparameters_report_and_pictures(tmp_path
     assert info["task"] == "binary"
     assert info["classes"] == ["no", "yes"]
     assert info["feature_columns"] == [
-        "a", "b", "colour_blue", "colour_green", "colour_red"
+        "a",
+        "b",
+        "colour_blue",
+        "colour_green",
+        "colour_red",
     ]
     report = (out / "report.md").read_text()
     for word in ["precision", "recall", "f1", "roc_auc", "Confusion matrix"]:
@@ -71,10 +85,21 @@ def test_tune_on_a_csv_writes_model_hyperparameters_report_and_pictures(tmp_path
 def test_tune_regression_reports_rmse_mae_r2(tmp_path, capsys):
     _csv(tmp_path / "r.csv", task="regression")
     out = tmp_path / "out"
-    assert cli.main(
-        ["tune", "--csv", str(tmp_path / "r.csv"), "--target", "label",
-         "--out", str(out), *FAST]
-    ) == 0
+    assert (
+        cli.main(
+            [
+                "tune",
+                "--csv",
+                str(tmp_path / "r.csv"),
+                "--target",
+                "label",
+                "--out",
+                str(out),
+                *FAST,
+            ]
+        )
+        == 0
+    )
     info = json.loads((out / "best_hyperparameters.json").read_text())
     assert info["task"] == "regression"
     assert set(info["test_metrics"]) == {"rmse", "mae", "r2"}
@@ -83,7 +108,9 @@ def test_tune_regression_reports_rmse_mae_r2(tmp_path, capsys):
 
 def test_demo_runs_tune_on_the_builtin_data(tmp_path, capsys):
     out = tmp_path / "demo"
-    assert cli.main(["demo", "--max-trials", "2", "--epochs", "3", "--out", str(out)]) == 0
+    assert (
+        cli.main(["demo", "--max-trials", "2", "--epochs", "3", "--out", str(out)]) == 0
+    )
     printed = capsys.readouterr().out
     assert "breast cancer" in printed
     info = json.loads((out / "best_hyperparameters.json").read_text())
@@ -121,11 +148,14 @@ def test_bad_input_is_one_line_and_exit_2(content, extra, message, tmp_path, cap
 
 
 def test_unknown_target_on_the_builtin_data_is_one_line(tmp_path, capsys):
-    code, err = _error(["tune", "--target", "nope", "--out", str(tmp_path / "o"),
-                        *FAST], capsys)
+    code, err = _error(
+        ["tune", "--target", "nope", "--out", str(tmp_path / "o"), *FAST], capsys
+    )
     assert code == 2
-    assert err == ("kerasnotes tune: error: --target 'nope' needs --csv; the "
-                   "built-in breast-cancer data's target column is 'target'")
+    assert err == (
+        "kerasnotes tune: error: --target 'nope' needs --csv; the "
+        "built-in breast-cancer data's target column is 'target'"
+    )
 
 
 def test_out_that_is_a_file_is_one_line(tmp_path, capsys):
@@ -133,7 +163,9 @@ def test_out_that_is_a_file_is_one_line(tmp_path, capsys):
     taken.write_text("x")
     code, err = _error(["tune", "--out", str(taken), *FAST], capsys)
     assert code == 2
-    assert err == f"kerasnotes tune: error: --out {str(taken)!r} is a file, not a folder"
+    assert (
+        err == f"kerasnotes tune: error: --out {str(taken)!r} is a file, not a folder"
+    )
 
 
 def test_dropna_drops_rows_and_goes_on(tmp_path, capsys):
@@ -141,19 +173,54 @@ def test_dropna_drops_rows_and_goes_on(tmp_path, capsys):
     frame.loc[[3, 7], "a"] = np.nan
     frame.to_csv(tmp_path / "d.csv", index=False)
     out = tmp_path / "out"
-    code, err = _error(["tune", "--csv", str(tmp_path / "d.csv"), "--target", "label",
-                        "--out", str(out), *FAST], capsys)
+    code, err = _error(
+        [
+            "tune",
+            "--csv",
+            str(tmp_path / "d.csv"),
+            "--target",
+            "label",
+            "--out",
+            str(out),
+            *FAST,
+        ],
+        capsys,
+    )
     assert code == 2 and "--dropna" in err and "[3, 7]" in err
-    assert cli.main(["tune", "--csv", str(tmp_path / "d.csv"), "--target", "label",
-                     "--dropna", "--out", str(out), *FAST]) == 0
+    assert (
+        cli.main(
+            [
+                "tune",
+                "--csv",
+                str(tmp_path / "d.csv"),
+                "--target",
+                "label",
+                "--dropna",
+                "--out",
+                str(out),
+                *FAST,
+            ]
+        )
+        == 0
+    )
     assert "dropped 2 rows" in capsys.readouterr().out
 
 
 def test_no_traceback_from_the_console(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "kerasnotes", "tune", "--csv",
-         str(tmp_path / "missing.csv"), "--target", "y"],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "kerasnotes",
+            "tune",
+            "--csv",
+            str(tmp_path / "missing.csv"),
+            "--target",
+            "y",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
@@ -167,6 +234,15 @@ def test_help_lists_tune_options(capsys):
         cli.main(["tune", "--help"])
     assert info.value.code == 0
     out = capsys.readouterr().out
-    for flag in ["--csv", "--target", "--task", "--tuner", "--max-trials",
-                 "--oversample", "--out", "--seed", "--dropna"]:
+    for flag in [
+        "--csv",
+        "--target",
+        "--task",
+        "--tuner",
+        "--max-trials",
+        "--oversample",
+        "--out",
+        "--seed",
+        "--dropna",
+    ]:
         assert flag in out

@@ -10,9 +10,8 @@ from kerasnotes import losses
 from kerasnotes import optimizers
 from kerasnotes import schedules
 from kerasnotes.tuning import HyperMLP
-from kerasnotes.tuning import _space
-from kerasnotes.tuning._hypermodel import check_finite
 from kerasnotes.tuning._hypermodel import DivergedError
+from kerasnotes.tuning._hypermodel import check_finite
 from kerasnotes.tuning._hypermodel import infer_task
 
 
@@ -75,11 +74,13 @@ def test_selu_block_uses_lecun_normal_and_alpha_dropout():
         dropout=0.2,
         units=16,
     )
-    dense = [l for l in model.layers if isinstance(l, keras.layers.Dense)]
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     assert isinstance(dense[0].kernel_initializer, initializers.LecunNormal)
-    assert sum(isinstance(l, layers.SELU) for l in model.layers) == 2
-    assert sum(isinstance(l, keras.layers.AlphaDropout) for l in model.layers) == 2
-    assert not any(type(l) is keras.layers.Dropout for l in model.layers)
+    assert sum(isinstance(layer, layers.SELU) for layer in model.layers) == 2
+    assert (
+        sum(isinstance(layer, keras.layers.AlphaDropout) for layer in model.layers) == 2
+    )
+    assert not any(type(layer) is keras.layers.Dropout for layer in model.layers)
 
 
 def test_relu_block_uses_he_normal_and_regularizer():
@@ -91,7 +92,7 @@ def test_relu_block_uses_he_normal_and_regularizer():
         regularization_strength=1e-3,
         dropout=0.0,
     )
-    dense = [l for l in model.layers if isinstance(l, keras.layers.Dense)]
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
     assert len(dense) == 4  # three hidden + output
     assert isinstance(dense[0].kernel_initializer, initializers.HeNormal)
     assert dense[0].activation is activations.relu
@@ -101,12 +102,12 @@ def test_relu_block_uses_he_normal_and_regularizer():
 
 def test_swish_and_maxout_blocks_use_this_package_layers():
     model, _ = _build(HyperMLP("binary", input_dim=4), activation="swish", depth=1)
-    swish = [l for l in model.layers if isinstance(l, layers.Swish)]
+    swish = [layer for layer in model.layers if isinstance(layer, layers.Swish)]
     assert len(swish) == 1 and swish[0].trainable_weights
     model, _ = _build(
         HyperMLP("binary", input_dim=4), activation="maxout", depth=2, units=32
     )
-    maxout = [l for l in model.layers if isinstance(l, layers.Maxout)]
+    maxout = [layer for layer in model.layers if isinstance(layer, layers.Maxout)]
     assert len(maxout) == 2 and maxout[0].pieces == 2
     assert model.layers[0].output.shape == (None, 32)
     assert isinstance(maxout[0].kernel_initializer, initializers.XavierUniform)
@@ -140,18 +141,14 @@ def test_optimizer_choices(name, cls):
 )
 def test_schedule_choices_peak_at_the_learning_rate(schedule, cls, last):
     hypermodel = HyperMLP("binary", input_dim=4, train_size=320, epochs=10)
-    model, _ = _build(
-        hypermodel, schedule=schedule, learning_rate=0.01, batch_size=32
-    )
+    model, _ = _build(hypermodel, schedule=schedule, learning_rate=0.01, batch_size=32)
     lr = model.optimizer._learning_rate
     steps = 100  # 320 / 32 * 10
     if cls is None:
         assert float(keras.ops.convert_to_numpy(lr)) == pytest.approx(0.01)
         return
     assert type(lr) is cls
-    values = np.array(
-        [float(keras.ops.convert_to_numpy(lr(s))) for s in range(steps)]
-    )
+    values = np.array([float(keras.ops.convert_to_numpy(lr(s))) for s in range(steps)])
     assert values.max() == pytest.approx(0.01, rel=1e-4)
     assert values.min() < 0.0011  # every schedule comes down by 10x or more
     if last is not None:

@@ -86,8 +86,7 @@ def test_a_diverging_trial_fails_and_the_search_goes_on(tmp_path):
         **dict(SMALL, max_trials=4),
     )
     status = dict(zip(result.trials["learning_rate"], result.trials["status"]))
-    assert status == {1e9: "FAILED", 3e9: "FAILED", 1e10: "FAILED",
-                      1e-2: "COMPLETED"}
+    assert status == {1e9: "FAILED", 3e9: "FAILED", 1e10: "FAILED", 1e-2: "COMPLETED"}
     assert result.best_hyperparameters.values["learning_rate"] == 1e-2
 
 
@@ -104,8 +103,14 @@ def test_custom_hypermodel_trains_with_early_stopping(tmp_path):
         return model
 
     result = search(
-        x, y, tuner="random", hypermodel=build, task="regression",
-        directory=str(tmp_path), patience=2, **dict(SMALL, epochs=10, max_trials=1),
+        x,
+        y,
+        tuner="random",
+        hypermodel=build,
+        task="regression",
+        directory=str(tmp_path),
+        patience=2,
+        **dict(SMALL, epochs=10, max_trials=1),
     )
     assert len(result.history()["loss"]) == 3
 
@@ -263,7 +268,7 @@ def test_distribution_strategy_reaches_each_trial(tmp_path):
         timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr[-3000:]
-    line = [l for l in done.stdout.splitlines() if l.startswith("REPLICAS")][0]
+    line = [s for s in done.stdout.splitlines() if s.startswith("REPLICAS")][0]
     # KerasTuner builds once outside any strategy to declare the space; the
     # trial's own build runs under the two-replica strategy.
     replicas = eval(line.split(" ", 1)[1].rsplit(" [", 1)[0])
@@ -291,7 +296,9 @@ def test_oversampling_touches_training_rows_only(tmp_path, monkeypatch):
     class Recording(HyperMLP):
         def fit(self, hp, model, xs, ys, validation_data=None, **kwargs):
             seen.append((np.bincount(ys.ravel().astype(int)), validation_data))
-            return super().fit(hp, model, xs, ys, validation_data=validation_data, **kwargs)
+            return super().fit(
+                hp, model, xs, ys, validation_data=validation_data, **kwargs
+            )
 
     search(
         x_train,

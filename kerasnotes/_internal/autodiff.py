@@ -49,9 +49,7 @@ def _torch(fn, args):
             grads = torch.autograd.grad(value, flat, allow_unused=True)
         else:  # e.g. a step function: no path back to the inputs
             grads = [None] * len(flat)
-    grads = [
-        torch.zeros_like(x) if g is None else g for g, x in zip(grads, flat)
-    ]
+    grads = [torch.zeros_like(x) if g is None else g for g, x in zip(grads, flat)]
     return value.detach(), tuple(keras.tree.pack_sequence_as(args, grads))
 
 

@@ -1,6 +1,6 @@
 """Argument checks shared by every kerasnotes component.
 
-Each check raises ``ValueError`` with a message that names the argument and the
+Each check raises ``InputError`` (a ``ValueError``) with a message that names the argument and the
 value received, in the form Keras uses::
 
     Argument `momentum` must be in [0, 1). Received: momentum=1.5
@@ -12,9 +12,11 @@ removes), and never fall back silently to a default.
 import math
 import numbers
 
+from kerasnotes._internal.errors import InputError
+
 
 def _fail(name, requirement, value):
-    raise ValueError(
+    raise InputError(
         f"Argument `{name}` must be {requirement}. Received: {name}={value!r}"
     )
 
@@ -50,9 +52,7 @@ def check_unit_interval(name, value, *, closed_low=True, closed_high=False):
     low_ok = value >= 0 if closed_low else value > 0
     high_ok = value <= 1 if closed_high else value < 1
     if not (low_ok and high_ok):
-        interval = (
-            ("[" if closed_low else "(") + "0, 1" + ("]" if closed_high else ")")
-        )
+        interval = ("[" if closed_low else "(") + "0, 1" + ("]" if closed_high else ")")
         _fail(name, f"in {interval}", value)
     return value
 
