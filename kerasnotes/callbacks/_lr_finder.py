@@ -225,6 +225,6 @@ class LRFinder(keras.callbacks.Callback):
     def plot(self, path=None, ax=None):
         """Draws smoothed loss against learning rate (log axis), the
         suggestion marked. Saves to `path` when given; returns the axes."""
-        from kerasnotes._plot_schedules import plot_lr_finder
+        from kerasnotes.plot import plot_lr_finder
 
         return plot_lr_finder(self, path=path, ax=ax)
