@@ -112,3 +112,15 @@ def check_at_most(name, value, maximum, what=None):
     if value > maximum:
         _fail(name, f"<= {what if what is not None else repr(maximum)}", value)
     return value
+
+
+def check_keras_seed(name, value):
+    """Checks a Keras random seed: `None`, an integer (bools rejected) or a
+    `keras.random.SeedGenerator`. Returns it, an integer as a Python `int`."""
+    import keras  # here, not at the top: the data layer needs no Keras
+
+    if value is None or isinstance(value, keras.random.SeedGenerator):
+        return value
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    _fail(name, "None, an integer or a keras.random.SeedGenerator", value)

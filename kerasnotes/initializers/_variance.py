@@ -1,5 +1,19 @@
 """Xavier, He and LeCun initializers with the notes' (untruncated) formulas.
 
+Each is a `keras.initializers.VarianceScaling` with its scale, mode and
+distribution fixed; Keras computes the fans and draws the values:
+
+| initializer     | scale | mode      | distribution         | Var(W)                |
+|-----------------|-------|-----------|----------------------|-----------------------|
+| `XavierUniform` | 1     | `fan_avg` | `uniform`            | 2 / (fan_in + fan_out) |
+| `XavierNormal`  | 1     | `fan_avg` | `untruncated_normal` | 2 / (fan_in + fan_out) |
+| `HeUniform`     | 2     | `fan_in`  | `uniform`            | 2 / fan_in            |
+| `HeNormal`      | 2     | `fan_in`  | `untruncated_normal` | 2 / fan_in            |
+| `LecunNormal`   | 1     | `fan_in`  | `untruncated_normal` | 1 / fan_in            |
+
+(`fan_avg` divides the scale by `(fan_in + fan_out) / 2`; a uniform draw of
+variance `v` has the bound `sqrt(3 v)`.)
+
 Notes: 000 "Xavier (Glorot) Initialization" and "He Initialization"; 003
 "Weight Initialization". Notes 000 writes the Xavier normal variance as
 `1 / (n_in + n_out)`; Glorot & Bengio (2010, eq. 12 and 16) and notes 003 give
@@ -7,12 +21,10 @@ Notes: 000 "Xavier (Glorot) Initialization" and "He Initialization"; 003
 """
 
 import math
-import numbers
-import random
 
 import keras
 
-from kerasnotes._internal.validation import _fail
+from kerasnotes._internal.validation import check_keras_seed
 
 
 def compute_fans(shape):
@@ -25,6 +37,10 @@ def compute_fans(shape):
     rank > 2: r = prod(shape[:-2])                              (conv kernel)
               fan_in = shape[-2] * r, fan_out = shape[-1] * r
     ```
+
+    This is the rule `keras.initializers.VarianceScaling` applies when it
+    draws (without `input_axes` / `output_axes`); the initializers here leave
+    the drawing to it and use this function only to report `variance(shape)`.
 
     Args:
         shape: Tuple of integers.
@@ -49,66 +65,41 @@ def compute_fans(shape):
     return shape[-2] * receptive_field, shape[-1] * receptive_field
 
 
-class _VarianceInitializer(keras.initializers.Initializer):
-    """Zero-mean draws whose variance is `_variance(fan_in, fan_out)`.
+class _FixedVarianceScaling(keras.initializers.VarianceScaling):
+    """`VarianceScaling` whose subclass fixes scale, mode and distribution.
+
+    The subclass's constructor takes `seed` alone, so `get_config()` returns
+    `{"seed": ...}` only: `VarianceScaling`'s own config (scale, mode,
+    distribution, axes) would not be accepted by that constructor.
 
     Seeds behave as in Keras's random initializers: an integer (or `None`,
     which picks a random integer once, at construction) gives the same values
     at every call; a `keras.random.SeedGenerator` gives new values each call.
     """
 
-    distribution = None  # "normal" or "uniform", set by subclasses
-
-    def __init__(self, seed=None):
-        self._init_seed = seed
-        if isinstance(seed, dict):
+    def __init__(self, *, scale, mode, distribution, seed):
+        if isinstance(seed, dict):  # a serialized SeedGenerator, from a config
             seed = keras.saving.deserialize_keras_object(seed)
-        if seed is None:
-            # As Keras does: one draw from Python's generator, which
-            # `keras.utils.set_random_seed` seeds.
-            seed = random.randint(1, int(1e9))
-        elif isinstance(seed, bool) or not isinstance(
-            seed, (numbers.Integral, keras.random.SeedGenerator)
-        ):
-            _fail("seed", "None, an integer or a keras.random.SeedGenerator", seed)
-        self.seed = int(seed) if isinstance(seed, numbers.Integral) else seed
-
-    @staticmethod
-    def _variance(fan_in, fan_out):
-        raise NotImplementedError
+        self._seed_argument = check_keras_seed("seed", seed)
+        super().__init__(
+            scale=scale,
+            mode=mode,
+            distribution=distribution,
+            seed=self._seed_argument,
+        )
 
     def variance(self, shape):
         """The variance of the values drawn for a weight of `shape`."""
         fan_in, fan_out = compute_fans(shape)
-        return self._variance(max(1, fan_in), max(1, fan_out))
-
-    def __call__(self, shape, dtype=None):
-        variance = self.variance(shape)
-        if self.distribution == "normal":
-            return keras.random.normal(
-                shape,
-                mean=0.0,
-                stddev=math.sqrt(variance),
-                dtype=dtype,
-                seed=self.seed,
-            )
-        limit = math.sqrt(3.0 * variance)
-        return keras.random.uniform(
-            shape, minval=-limit, maxval=limit, dtype=dtype, seed=self.seed
-        )
+        fans = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}
+        return self.scale / max(1.0, fans[self.mode])
 
     def get_config(self):
-        return {"seed": keras.saving.serialize_keras_object(self._init_seed)}
-
-
-_SEED_DOC = """seed: `None`, an integer or a `keras.random.SeedGenerator`. An
-            integer gives the same values at every call (as in Keras); a
-            `SeedGenerator` gives new values at each call. Defaults to `None`
-            (an integer drawn once, at construction)."""
+        return {"seed": keras.saving.serialize_keras_object(self._seed_argument)}
 
 
 @keras.saving.register_keras_serializable(package="kerasnotes")
-class XavierUniform(_VarianceInitializer):
+class XavierUniform(_FixedVarianceScaling):
     """Xavier (Glorot) uniform initializer.
 
     ```
@@ -118,17 +109,24 @@ class XavierUniform(_VarianceInitializer):
 
     The variance is the compromise between keeping activations (`1/fan_in`)
     and gradients (`1/fan_out`) at constant variance through a layer of
-    linear or tanh units. Draws equal `keras.initializers.GlorotUniform` with
-    the same seed.
+    linear or tanh units. It is `keras.initializers.VarianceScaling(scale=1.0,
+    mode="fan_avg", distribution="uniform")`, so its draws equal
+    `keras.initializers.GlorotUniform` with the same seed.
 
     Args:
-        {seed}
+        seed: `None`, an integer or a `keras.random.SeedGenerator`. An
+            integer gives the same values at every call (as in Keras); a
+            `SeedGenerator` gives new values at each call. Defaults to `None`
+            (an integer drawn once, at construction).
 
     Example:
 
     >>> import keras, kerasnotes
-    >>> layer = keras.layers.Dense(
-    ...     8, kernel_initializer=kerasnotes.initializers.XavierUniform(seed=0))
+    >>> init = kerasnotes.initializers.XavierUniform(seed=0)
+    >>> w = keras.ops.convert_to_numpy(init((400, 200)))
+    >>> bool(abs(w).max() <= (6 / (400 + 200)) ** 0.5)
+    True
+    >>> layer = keras.layers.Dense(8, kernel_initializer=init)
 
     References:
         - [Glorot & Bengio, "Understanding the difficulty of training deep
@@ -138,35 +136,39 @@ class XavierUniform(_VarianceInitializer):
     Notes: 000 "Xavier (Glorot) Initialization", 003 "Weight Initialization".
     """
 
-    distribution = "uniform"
-
-    @staticmethod
-    def _variance(fan_in, fan_out):
-        return 2.0 / (fan_in + fan_out)
+    def __init__(self, seed=None):
+        super().__init__(scale=1.0, mode="fan_avg", distribution="uniform", seed=seed)
 
 
 @keras.saving.register_keras_serializable(package="kerasnotes")
-class XavierNormal(_VarianceInitializer):
+class XavierNormal(_FixedVarianceScaling):
     """Xavier (Glorot) normal initializer, untruncated.
 
     ```
     W ~ N(0, 2 / (fan_in + fan_out))
     ```
 
-    Unlike `keras.initializers.GlorotNormal`, which draws from a normal
-    truncated at two standard deviations (rescaled to the same variance),
-    the draws follow the plain normal of the formula, tails included. Notes
-    000 writes the variance as `1 / (n_in + n_out)`; the paper and notes 003
-    give `2 / (n_in + n_out)`, used here.
+    It is `keras.initializers.VarianceScaling(scale=1.0, mode="fan_avg",
+    distribution="untruncated_normal")`. Unlike
+    `keras.initializers.GlorotNormal`, which draws from a normal truncated at
+    two standard deviations (rescaled to the same variance), the draws follow
+    the plain normal of the formula, tails included. Notes 000 writes the
+    variance as `1 / (n_in + n_out)`; the paper and notes 003 give
+    `2 / (n_in + n_out)`, used here.
 
     Args:
-        {seed}
+        seed: `None`, an integer or a `keras.random.SeedGenerator`. An
+            integer gives the same values at every call (as in Keras); a
+            `SeedGenerator` gives new values at each call. Defaults to `None`
+            (an integer drawn once, at construction).
 
     Example:
 
     >>> import keras, kerasnotes
-    >>> layer = keras.layers.Dense(
-    ...     8, kernel_initializer=kerasnotes.initializers.XavierNormal(seed=0))
+    >>> init = kerasnotes.initializers.XavierNormal(seed=0)
+    >>> init.variance((400, 200)) == 2 / (400 + 200)
+    True
+    >>> layer = keras.layers.Dense(8, kernel_initializer=init)
 
     References:
         - [Glorot & Bengio, "Understanding the difficulty of training deep
@@ -176,15 +178,14 @@ class XavierNormal(_VarianceInitializer):
     Notes: 000 "Xavier (Glorot) Initialization", 003 "Weight Initialization".
     """
 
-    distribution = "normal"
-
-    @staticmethod
-    def _variance(fan_in, fan_out):
-        return 2.0 / (fan_in + fan_out)
+    def __init__(self, seed=None):
+        super().__init__(
+            scale=1.0, mode="fan_avg", distribution="untruncated_normal", seed=seed
+        )
 
 
 @keras.saving.register_keras_serializable(package="kerasnotes")
-class HeUniform(_VarianceInitializer):
+class HeUniform(_FixedVarianceScaling):
     """He (Kaiming) uniform initializer.
 
     ```
@@ -193,18 +194,25 @@ class HeUniform(_VarianceInitializer):
     ```
 
     A ReLU zeroes half of its inputs, halving the second moment; twice the
-    LeCun variance restores it. Draws equal `keras.initializers.HeUniform`
+    LeCun variance restores it. It is
+    `keras.initializers.VarianceScaling(scale=2.0, mode="fan_in",
+    distribution="uniform")`, so its draws equal `keras.initializers.HeUniform`
     with the same seed.
 
     Args:
-        {seed}
+        seed: `None`, an integer or a `keras.random.SeedGenerator`. An
+            integer gives the same values at every call (as in Keras); a
+            `SeedGenerator` gives new values at each call. Defaults to `None`
+            (an integer drawn once, at construction).
 
     Example:
 
     >>> import keras, kerasnotes
-    >>> layer = keras.layers.Dense(
-    ...     8, activation="relu",
-    ...     kernel_initializer=kerasnotes.initializers.HeUniform(seed=0))
+    >>> init = kerasnotes.initializers.HeUniform(seed=0)
+    >>> w = keras.ops.convert_to_numpy(init((3, 3, 16, 32)))  # fan_in 144
+    >>> bool(abs(w).max() <= (6 / 144) ** 0.5)
+    True
+    >>> layer = keras.layers.Dense(8, activation="relu", kernel_initializer=init)
 
     References:
         - [He, Zhang, Ren & Sun, "Delving Deep into Rectifiers", ICCV 2015](
@@ -213,33 +221,36 @@ class HeUniform(_VarianceInitializer):
     Notes: 000 "He Initialization", 003 "Weight Initialization".
     """
 
-    distribution = "uniform"
-
-    @staticmethod
-    def _variance(fan_in, fan_out):
-        return 2.0 / fan_in
+    def __init__(self, seed=None):
+        super().__init__(scale=2.0, mode="fan_in", distribution="uniform", seed=seed)
 
 
 @keras.saving.register_keras_serializable(package="kerasnotes")
-class HeNormal(_VarianceInitializer):
+class HeNormal(_FixedVarianceScaling):
     """He (Kaiming) normal initializer, untruncated.
 
     ```
     W ~ N(0, 2 / fan_in)
     ```
 
-    Unlike `keras.initializers.HeNormal` (truncated at two standard
-    deviations), the draws follow the plain normal of the paper's eq. (10).
+    It is `keras.initializers.VarianceScaling(scale=2.0, mode="fan_in",
+    distribution="untruncated_normal")`. Unlike `keras.initializers.HeNormal`
+    (truncated at two standard deviations), the draws follow the plain normal
+    of the paper's eq. (10).
 
     Args:
-        {seed}
+        seed: `None`, an integer or a `keras.random.SeedGenerator`. An
+            integer gives the same values at every call (as in Keras); a
+            `SeedGenerator` gives new values at each call. Defaults to `None`
+            (an integer drawn once, at construction).
 
     Example:
 
     >>> import keras, kerasnotes
-    >>> layer = keras.layers.Dense(
-    ...     8, activation="relu",
-    ...     kernel_initializer=kerasnotes.initializers.HeNormal(seed=0))
+    >>> init = kerasnotes.initializers.HeNormal(seed=0)
+    >>> init.variance((3, 3, 16, 32)) == 2 / 144  # fan_in = 3 * 3 * 16
+    True
+    >>> layer = keras.layers.Conv2D(32, 3, activation="relu", kernel_initializer=init)
 
     References:
         - [He, Zhang, Ren & Sun, "Delving Deep into Rectifiers", ICCV 2015](
@@ -248,15 +259,14 @@ class HeNormal(_VarianceInitializer):
     Notes: 000 "He Initialization", 003 "Weight Initialization".
     """
 
-    distribution = "normal"
-
-    @staticmethod
-    def _variance(fan_in, fan_out):
-        return 2.0 / fan_in
+    def __init__(self, seed=None):
+        super().__init__(
+            scale=2.0, mode="fan_in", distribution="untruncated_normal", seed=seed
+        )
 
 
 @keras.saving.register_keras_serializable(package="kerasnotes")
-class LecunNormal(_VarianceInitializer):
+class LecunNormal(_FixedVarianceScaling):
     """LeCun normal initializer, untruncated: the SELU initializer.
 
     ```
@@ -265,17 +275,24 @@ class LecunNormal(_VarianceInitializer):
 
     With it a layer of `kerasnotes.layers.SELU` units keeps activations of
     mean 0 and variance 1 through depth (Klambauer et al. 2017, section 3).
-    `keras.initializers.LecunNormal` is truncated at two standard deviations.
+    It is `keras.initializers.VarianceScaling(scale=1.0, mode="fan_in",
+    distribution="untruncated_normal")`; `keras.initializers.LecunNormal` is
+    truncated at two standard deviations.
 
     Args:
-        {seed}
+        seed: `None`, an integer or a `keras.random.SeedGenerator`. An
+            integer gives the same values at every call (as in Keras); a
+            `SeedGenerator` gives new values at each call. Defaults to `None`
+            (an integer drawn once, at construction).
 
     Example:
 
     >>> import keras, kerasnotes
+    >>> init = kerasnotes.initializers.LecunNormal(seed=0)
+    >>> init.variance((256, 128)) == 1 / 256
+    True
     >>> layer = keras.layers.Dense(
-    ...     8, activation=kerasnotes.activations.selu,
-    ...     kernel_initializer=kerasnotes.initializers.LecunNormal(seed=0))
+    ...     8, activation=kerasnotes.activations.selu, kernel_initializer=init)
 
     References:
         - [LeCun, Bottou, Orr & Mueller, "Efficient BackProp", 1998](
@@ -286,14 +303,7 @@ class LecunNormal(_VarianceInitializer):
     Notes: 003 "SELU (Scaled ELU)" and "Weight Initialization".
     """
 
-    distribution = "normal"
-
-    @staticmethod
-    def _variance(fan_in, fan_out):
-        return 1.0 / fan_in
-
-
-for _cls in (XavierUniform, XavierNormal, HeUniform, HeNormal, LecunNormal):
-    if _cls.__doc__:  # None under `python -OO`
-        _cls.__doc__ = _cls.__doc__.replace("{seed}", _SEED_DOC)
-del _cls
+    def __init__(self, seed=None):
+        super().__init__(
+            scale=1.0, mode="fan_in", distribution="untruncated_normal", seed=seed
+        )
