@@ -3,6 +3,27 @@
 import numpy as np
 
 from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_positive_int
+from kerasnotes._internal.validation import check_real
+from kerasnotes.plot import _figure
+
+
+def _activation(fn):
+    import keras
+
+    if isinstance(fn, str):
+        # `keras.activations.get` does not look up registered names.
+        fn = keras.saving.get_registered_object(fn) or keras.activations.get(fn)
+    if not callable(fn):
+        raise InputError(
+            f"Argument `fn` must be callable or an activation name. Received: fn={fn!r}"
+        )
+    return fn
+
+
+def _name(fn):
+    name = getattr(fn, "__name__", None) or getattr(fn, "name", None)
+    return name or type(fn).__name__
 
 
 def plot_activation(
@@ -26,9 +47,9 @@ def plot_activation(
     own (`keras.activations.gelu`, or by name: `"gelu"`) and any callable of a
     tensor, layers included.
 
-    matplotlib is imported here, and the figure is built without `pyplot`, so
-    nothing needs a display; in a notebook the returned figure renders
-    inline.
+    The figure is built without `pyplot` and no matplotlib backend is
+    selected, so nothing needs a display and a notebook's backend is left
+    alone; in a notebook the returned figure renders inline.
 
     Args:
         fn: A callable of one tensor, or a name `keras.activations.get`
@@ -46,20 +67,17 @@ def plot_activation(
             from the suffix). Defaults to `None` (not saved).
 
     Returns:
-        The matplotlib `Figure`.
+        The matplotlib `Figure` (that of `ax` when given).
 
     Example:
 
     >>> import kerasnotes
-    >>> fig = kerasnotes.plot.plot_activation(
-    ...     kerasnotes.activations.swish, path="swish.png")  # doctest: +SKIP
+    >>> from kerasnotes.plot import plot_activation
+    >>> fig = plot_activation(kerasnotes.activations.swish, path="swish.png")
+    >>> len(fig.axes[0].lines)  # the function and its derivative
+    2
     """
-    import keras
-    from matplotlib.figure import Figure
-
     from kerasnotes._internal.autodiff import value_and_derivative
-    from kerasnotes._internal.validation import check_positive_int
-    from kerasnotes._internal.validation import check_real
 
     check_real("x_min", x_min)
     check_real("x_max", x_max)
@@ -69,30 +87,21 @@ def plot_activation(
             f"Received: x_min={x_min!r}, x_max={x_max!r}"
         )
     num = check_positive_int("num", num)
-    if isinstance(fn, str):
-        # `keras.activations.get` does not look up registered names.
-        fn = keras.saving.get_registered_object(fn) or keras.activations.get(fn)
-    if not callable(fn):
-        raise InputError(
-            f"Argument `fn` must be callable or an activation name. Received: fn={fn!r}"
-        )
+    fn = _activation(fn)
+    _figure.check_axes(ax)
+    _figure.check_path(path)
     if label is None:
-        label = getattr(fn, "__name__", None) or getattr(fn, "name", None)
-        label = label or type(fn).__name__
+        label = _name(fn)
     x = np.linspace(float(x_min), float(x_max), num)
     y, dy = value_and_derivative(fn, x)
     if ax is None:
-        fig = Figure(figsize=(6.0, 4.0))
-        ax = fig.add_subplot()
+        ax = _figure.axes_or_new(None)
         ax.set_title(label)
-    else:
-        fig = ax.figure
     (line,) = ax.plot(x, y, label=label)
     if derivative:
         ax.plot(x, dy, linestyle="--", color=line.get_color(), label=f"{label}'")
     ax.grid(True, alpha=0.3)
     ax.set_xlabel("x")
     ax.legend()
-    if path is not None:
-        fig.savefig(path, dpi=100, bbox_inches="tight")
-    return fig
+    _figure.save(ax.figure, path)
+    return ax.figure

@@ -76,3 +76,10 @@ def test_bad_arguments(kwargs, name):
 def test_bad_function():
     with pytest.raises(ValueError, match="`fn`"):
         plot_activation(3.0)
+
+
+def test_bad_axes_and_path():
+    with pytest.raises(ValueError, match="`ax`.*Received: ax='left'"):
+        plot_activation(activations.relu, ax="left")
+    with pytest.raises(ValueError, match="`path`.*Received: path=7"):
+        plot_activation(activations.relu, path=7)

@@ -5,8 +5,6 @@ pytest.importorskip("matplotlib", reason="plotting needs matplotlib")
 
 
 def test_plot_robust_loss_writes_a_png(tmp_path):
-    import matplotlib.pyplot as plt
-
     from kerasnotes.plot import plot_robust_loss
 
     path = tmp_path / "robust_loss.png"
@@ -19,7 +17,6 @@ def test_plot_robust_loss_writes_a_png(tmp_path):
     _, psi = ax_psi.lines[-1].get_data()
     np.testing.assert_allclose(rho, 0.5 * x**2, rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(psi, x, rtol=1e-6, atol=1e-6)
-    plt.close(fig)
 
 
 def test_plot_rejects_empty_alphas():
@@ -27,3 +24,21 @@ def test_plot_rejects_empty_alphas():
 
     with pytest.raises(ValueError, match="`alphas`"):
         plot_robust_loss([])
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        (dict(alphas=[1.0, float("nan")]), "alphas"),
+        (dict(alphas=["one"]), "alphas"),
+        (dict(scale=0.0), "scale"),
+        (dict(x_max=-1.0), "x_max"),
+        (dict(num=0), "num"),
+        (dict(path=1.5), "path"),
+    ],
+)
+def test_bad_arguments(kwargs, name):
+    from kerasnotes.plot import plot_robust_loss
+
+    with pytest.raises(ValueError, match=f"`{name}`.*Received: {name}"):
+        plot_robust_loss(**kwargs)
