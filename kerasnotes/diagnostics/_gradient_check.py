@@ -6,37 +6,17 @@ import warnings
 import keras
 import numpy as np
 
+from kerasnotes._internal import keras_compat
 from kerasnotes._internal.errors import InputError
 from kerasnotes._internal.validation import check_positive
 from kerasnotes._internal.validation import check_positive_int
 
 
 @contextlib.contextmanager
-def _keep_float64_results():
-    """Keras 3.15 type promotion (`keras.backend.result_type`) turns float64
-    into float32 on the JAX and PyTorch backends, to follow JAX's default;
-    `ops.matmul` of two float64 tensors then returns float32. For the
-    duration of the check that rule is lifted (the table is Keras-internal;
-    if it moves, the check still runs and warns that it ran in float32)."""
-    try:
-        from keras.src.backend.common import dtypes as keras_dtypes
-
-        table = keras_dtypes.BIT64_TO_BIT32_DTYPE
-    except (ImportError, AttributeError):
-        yield
-        return
-    saved = table.get("float64")
-    table["float64"] = "float64"
-    try:
-        yield
-    finally:
-        table["float64"] = saved
-
-
-@contextlib.contextmanager
 def _float64():
-    """float64 as Keras's default float and dtype policy (and JAX's 64-bit
-    mode on JAX), restored afterwards."""
+    """float64 as Keras's default float and dtype policy, in JAX's 64-bit
+    mode on JAX, and kept by Keras's type promotion on JAX and PyTorch
+    (`keras_compat.float64_promotion`); all restored afterwards."""
     floatx = keras.config.floatx()
     policy = keras.config.dtype_policy()
     x64 = contextlib.nullcontext()
@@ -44,7 +24,7 @@ def _float64():
         import jax
 
         x64 = jax.enable_x64(True)
-    with x64, _keep_float64_results():
+    with x64, keras_compat.float64_promotion():
         keras.config.set_floatx("float64")
         keras.config.set_dtype_policy("float64")
         try:
@@ -84,18 +64,28 @@ def _clone_float64(model):
     return clone
 
 
+class _Float64Loss(keras.losses.Loss):
+    """`loss` evaluated in float64: the instance's own `call`, so every
+    argument it holds is used as it is (rebuilding the loss from its config
+    would lose those some losses leave out of it: Keras 3.15's Huber drops
+    `delta`), under the base class's casting to this copy's dtype, float64,
+    and with the wrapped loss's name and reduction."""
+
+    def __init__(self, loss):
+        super().__init__(name=loss.name, reduction=loss.reduction, dtype="float64")
+        self.wrapped = loss
+
+    def call(self, y_true, y_pred):
+        return self.wrapped.call(y_true, y_pred)
+
+
 def _float64_loss(loss):
     if isinstance(loss, keras.losses.Loss):
-        # A copy computing in float64, made from the instance's attributes:
-        # rebuilding from the config (which copy.copy does for Keras objects)
-        # loses arguments some losses leave out of it (Keras 3.15's Huber
-        # drops `delta`).
-        original = loss
-        loss = object.__new__(type(original))
-        loss.__dict__.update(original.__dict__)
-        loss._dtype_policy = keras.dtype_policies.get("float64")
-        loss._dtype = "float64"
-        return loss
+        if type(loss).__call__ is not keras.losses.Loss.__call__:
+            # Its own __call__ would be skipped: used as it is (the check
+            # warns if the result is not float64).
+            return loss
+        return _Float64Loss(loss)
     if isinstance(loss, str):
         return keras.losses.get(loss)
     return loss  # a plain function of (y_true, y_pred)

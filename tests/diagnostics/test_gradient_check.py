@@ -175,3 +175,27 @@ def test_this_package_layers_and_losses_pass():
         # Maxout's max has kinks; with 3 pieces of random affine maps no
         # perturbation of 1e-6 crosses one at these points.
         assert max(errors.values()) < 1e-6, (loss.name, errors)
+
+
+def test_the_callers_loss_is_left_as_it_was():
+    loss = keras.losses.Huber(delta=0.3, reduction="sum")
+    model = _model(wrong=False)
+    x, y = _data()
+    errors = gradient_check(model, x, y * 3.0, loss)
+    assert max(errors.values()) < 1e-6
+    assert loss.dtype == "float32"
+    assert loss.reduction == "sum"
+    # The float64 copy keeps the name and reduction and computes in float64.
+    from kerasnotes.diagnostics._gradient_check import _float64
+    from kerasnotes.diagnostics._gradient_check import _float64_loss
+
+    with _float64():
+        copy = _float64_loss(loss)
+        assert (copy.name, copy.reduction, copy.dtype) == (
+            loss.name,
+            "sum",
+            "float64",
+        )
+    assert keras.backend.result_type("float64", "float64") == (
+        "float64" if keras.backend.backend() == "tensorflow" else "float32"
+    )
