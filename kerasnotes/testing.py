@@ -148,11 +148,15 @@ def keras_file_roundtrip(obj, *, input_shape=(4,), directory=None):
             return loaded.optimizer
 
     elif isinstance(obj, schedules.LearningRateSchedule):
-        return keras_file_roundtrip(
+        # Saved as an optimizer's learning rate. The loaded optimizer has no
+        # public attribute holding the schedule object, so the schedule is
+        # rebuilt from the loaded optimizer's config, which serializes it.
+        optimizer = keras_file_roundtrip(
             keras.optimizers.SGD(learning_rate=obj),
             input_shape=input_shape,
             directory=directory,
-        )._learning_rate
+        )
+        return schedules.deserialize(optimizer.get_config()["learning_rate"])
     elif isinstance(obj, keras.losses.Loss):
         model = keras.Sequential([_model_input(input_shape), keras.layers.Dense(2)])
         model.compile(optimizer="sgd", loss=obj)

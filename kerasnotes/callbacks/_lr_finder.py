@@ -138,12 +138,13 @@ class LRFinder(keras.callbacks.Callback):
         self._reset()
         model = self.model
         optimizer = model.optimizer
-        if not isinstance(optimizer._learning_rate, keras.Variable):
+        # A constant rate is a variable (which the sweep assigns); with a
+        # schedule or a callable, `learning_rate` is its value at this step.
+        if not isinstance(optimizer.learning_rate, keras.Variable):
             raise InputError(
                 "LRFinder needs an optimizer with a constant learning rate "
-                "(a float); this one uses "
-                f"{type(optimizer._learning_rate).__name__}. Compile the model "
-                "with, e.g., keras.optimizers.SGD(0.01) for the sweep."
+                "(a float); this one uses a schedule or a callable. Compile "
+                "the model with, e.g., keras.optimizers.SGD(0.01) for the sweep."
             )
         if not optimizer.built:
             optimizer.build(model.trainable_variables)

@@ -130,12 +130,16 @@ def test_model_is_bit_identical_after_the_finder():
     )
 
 
-def test_schedule_optimizer_is_refused():
+@pytest.mark.parametrize(
+    "learning_rate",
+    [keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5), lambda: 0.01],
+    ids=["schedule", "callable"],
+)
+def test_schedule_or_callable_optimizer_is_refused(learning_rate):
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
-    schedule = keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)
-    model.compile(optimizer=keras.optimizers.SGD(schedule), loss="mse")
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="mse")
     x = np.zeros((8, 2), "float32")
-    with pytest.raises(ValueError, match="constant learning rate"):
+    with pytest.raises(ValueError, match="constant learning rate.*schedule or"):
         find_learning_rate(model, x, np.zeros((8, 1), "float32"), num_steps=3)
 
 

@@ -1,4 +1,5 @@
 import keras
+import pytest
 
 import kerasnotes
 from kerasnotes import schedules
@@ -26,5 +27,12 @@ def test_usable_by_name_in_an_optimizer_config():
             }
         }
     )
-    assert isinstance(optimizer._learning_rate, schedules.StepDecay)
-    assert optimizer._learning_rate.drop_rate == 0.25
+    config = optimizer.get_config()["learning_rate"]
+    assert config["registered_name"] == "kerasnotes>StepDecay"
+    schedule = keras.optimizers.schedules.deserialize(config)
+    assert isinstance(schedule, schedules.StepDecay)
+    assert schedule.drop_rate == 0.25
+    # The optimizer applies it: 0.2 at iteration 0.
+    assert float(keras.ops.convert_to_numpy(optimizer.learning_rate)) == (
+        pytest.approx(0.2)
+    )
