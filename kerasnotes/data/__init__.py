@@ -7,6 +7,13 @@
 - `augment_with_noise`: rows sampled with replacement plus Gaussian noise.
 - `cross_validate`: stratified k-fold for Keras models, oversampling inside
   each training fold only.
+- `infer_task`: the one rule that tells class labels from regression
+  targets, for `cross_validate`, `kerasnotes.tuning.search` and the command
+  line alike.
+
+The private modules hold what the layers above share: `_inputs` (arrays,
+labels and their encoding), `_tabular` (reading, encoding, splitting and
+scaling a CSV), `_metrics` (scores of predictions), `_task`.
 
 Importing this module imports Keras and NumPy only; scikit-learn,
 imbalanced-learn and pandas are imported by the functions that use them.
@@ -17,6 +24,7 @@ from kerasnotes.data._cross_validate import CrossValidationResult
 from kerasnotes.data._cross_validate import cross_validate
 from kerasnotes.data._oversample import oversample
 from kerasnotes.data._smote_dataset import SMOTEDataset
+from kerasnotes.data._task import infer_task
 
 __all__ = [
     "oversample",
@@ -24,4 +32,5 @@ __all__ = [
     "augment_with_noise",
     "cross_validate",
     "CrossValidationResult",
+    "infer_task",
 ]

@@ -1,14 +1,14 @@
 """`cross_validate`: k-fold validation of Keras models, resampling inside folds."""
 
-import math
-
 import keras
 import numpy as np
 
 from kerasnotes._internal import validation as _validation
 from kerasnotes._internal.errors import InputError
 from kerasnotes.data import _inputs
+from kerasnotes.data import _metrics
 from kerasnotes.data import _oversample
+from kerasnotes.data import _task
 
 
 class CrossValidationResult:
@@ -114,9 +114,11 @@ def cross_validate(
         oversample_kwargs: Dict of further `oversample` arguments
             (`k_neighbors`, `sampling_strategy`, `categorical_features`).
             Defaults to `None`.
-        task: `None` (inferred with `sklearn.utils.multiclass.type_of_target`:
-            continuous targets are regression), `"classification"` or
-            `"regression"`. Defaults to `None`.
+        task: `None` (inferred by `kerasnotes.data.infer_task`, the rule
+            `search()` and the command line use: labels that are not
+            numbers, and integral numbers with at most 20 distinct values,
+            are classes; other numbers are regression targets),
+            `"classification"` or `"regression"`. Defaults to `None`.
         from_logits: Whether the model outputs logits (a sigmoid or softmax is
             then applied before thresholds and areas). Defaults to `False`.
 
@@ -183,7 +185,9 @@ def cross_validate(
         )
 
     features, _ = _inputs.features_to_numpy(x)
-    task = task or _infer_task(y)
+    if task is None:
+        classes = _task.is_classification(_task.infer_task(y))
+        task = "classification" if classes else "regression"
     if task == "regression" and oversample is not None:
         raise InputError(
             f"Argument `oversample` is for classification; the targets are "
@@ -246,11 +250,11 @@ def cross_validate(
             keras.ops.convert_to_numpy(model.predict(x_val, verbose=0)), dtype="float64"
         )
         if task == "classification":
-            scores = _classification_scores(
+            scores = _metrics.classification_scores(
                 labels.codes[val], predictions, len(labels.classes), from_logits
             )
         else:
-            scores = _regression_scores(targets[val], predictions)
+            scores = _metrics.regression_scores(targets[val], predictions)
         folds.append({"loss": float(evaluated["loss"]), **scores})
     return CrossValidationResult(folds, splits, histories, task)
 
@@ -263,15 +267,6 @@ def _check_dict(name, value):
             f"Argument `{name}` must be None or a dict. Received: {name}={value!r}"
         )
     return dict(value)
-
-
-def _infer_task(y):
-    from sklearn.utils.multiclass import type_of_target
-
-    if _inputs.is_tensor(y):
-        y = keras.ops.convert_to_numpy(y)
-    kind = type_of_target(np.asarray(y) if not _inputs.is_pandas(y) else y)
-    return "regression" if kind.startswith("continuous") else "classification"
 
 
 def _take(features, rows):
@@ -295,69 +290,3 @@ def _balanced_weights(y_train):
     counts = np.bincount(codes)
     present = np.flatnonzero(counts)
     return {int(c): float(len(codes) / (len(present) * counts[c])) for c in present}
-
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def _softmax(z):
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _classification_scores(codes, predictions, n_classes, from_logits):
-    from sklearn import metrics
-
-    p = predictions.reshape(len(codes), -1)
-    if p.shape[1] == 1 and n_classes == 2:
-        positive = _sigmoid(p[:, 0]) if from_logits else p[:, 0]
-        probabilities = np.stack([1.0 - positive, positive], axis=1)
-    elif p.shape[1] == n_classes:
-        probabilities = _softmax(p) if from_logits else p
-    else:
-        raise InputError(
-            f"The model outputs {p.shape[1]} values per sample for {n_classes} "
-            "classes. End a binary model in 1 sigmoid unit (or 2 softmax units) "
-            f"and a {n_classes}-class model in {n_classes} softmax units."
-        )
-    predicted = np.argmax(probabilities, axis=1)
-    if n_classes == 2:
-        # Ties at 0.5 go to the positive class, as `probability >= 0.5`.
-        predicted = (probabilities[:, 1] >= 0.5).astype(int)
-    scores = {"accuracy": float(metrics.accuracy_score(codes, predicted))}
-    if n_classes == 2:
-        positive = probabilities[:, 1]
-        scores["precision"] = metrics.precision_score(codes, predicted, zero_division=0)
-        scores["recall"] = metrics.recall_score(codes, predicted, zero_division=0)
-        scores["f1"] = metrics.f1_score(codes, predicted, zero_division=0)
-        scores["roc_auc"] = metrics.roc_auc_score(codes, positive)
-        scores["pr_auc"] = metrics.average_precision_score(codes, positive)
-    else:
-        kw = {"average": "macro", "zero_division": 0, "labels": np.arange(n_classes)}
-        scores["precision"] = metrics.precision_score(codes, predicted, **kw)
-        scores["recall"] = metrics.recall_score(codes, predicted, **kw)
-        scores["f1"] = metrics.f1_score(codes, predicted, **kw)
-        per_class = [
-            (
-                metrics.roc_auc_score(codes == c, probabilities[:, c]),
-                metrics.average_precision_score(codes == c, probabilities[:, c]),
-            )
-            for c in range(n_classes)
-        ]
-        scores["roc_auc"] = float(np.mean([a for a, _ in per_class]))
-        scores["pr_auc"] = float(np.mean([b for _, b in per_class]))
-    return {name: float(value) for name, value in scores.items()}
-
-
-def _regression_scores(targets, predictions):
-    from sklearn import metrics
-
-    predictions = predictions.reshape(targets.shape)
-    mse = metrics.mean_squared_error(targets, predictions)
-    return {
-        "rmse": float(math.sqrt(mse)),
-        "mae": float(metrics.mean_absolute_error(targets, predictions)),
-        "r2": float(metrics.r2_score(targets, predictions)),
-    }

@@ -31,6 +31,15 @@ def is_tensor(obj):
         return False
 
 
+def to_numpy(obj):
+    """A NumPy array of `obj` (array-like, pandas object or backend tensor)."""
+    if is_tensor(obj):
+        return np.asarray(keras.ops.convert_to_numpy(obj))
+    if is_pandas(obj):
+        return obj.to_numpy()
+    return np.asarray(obj)
+
+
 def check_random_state(name, value):
     """`None` or an integer seed in [0, 2**32)."""
     if value is None:
@@ -96,7 +105,7 @@ def check_finite(x, name="x", columns=None):
     if x.dtype.kind in "biuf":
         values = x if columns is None else x[:, list(columns)]
         if x.dtype.kind == "f" and not np.all(np.isfinite(values)):
-            _raise_not_finite(name, "", values)
+            _raise_not_finite(name, "", values, columns)
         return
     if columns is not None:
         for j in columns:
@@ -111,13 +120,19 @@ def check_finite(x, name="x", columns=None):
                 _raise_not_finite(name, f"column {j}", values)
 
 
-def _raise_not_finite(name, where, values):
+def _raise_not_finite(name, where, values, columns=None):
     n_nan = int(np.isnan(values).sum())
     n_inf = int(np.isinf(values).sum())
-    where = f" ({where})" if where else ""
+    first = np.argwhere(~np.isfinite(values))[0]
+    if len(first) > 1:  # a 2-D block: name the column in `x`
+        column = first[1] if columns is None else list(columns)[first[1]]
+        at = f"row {first[0]}, column {column}"
+    else:
+        at = f"row {first[0]}"
+    where = f"{where}, first at {at}" if where else f"first at {at}"
     raise InputError(
-        f"Argument `{name}` holds {n_nan} NaN and {n_inf} infinite values"
-        f"{where}. Impute or drop them before resampling (for example with "
+        f"Argument `{name}` holds {n_nan} NaN and {n_inf} infinite values "
+        f"({where}). Impute or drop them first (for example with "
         "`sklearn.impute.SimpleImputer`)."
     )
 
@@ -230,11 +245,22 @@ class Labels:
     def check_several_classes(self):
         if len(self.classes) < 2:
             raise InputError(
-                f"Argument `{self.name}` holds a single class "
-                f"({self.classes[0].item()!r}). Oversampling needs at least two "
-                "classes: check that the labels were not filtered or "
-                "mis-encoded."
+                f"Argument `{self.name}` must hold at least 2 classes; it holds "
+                f"a single class ({self.classes[0].item()!r}). Check that the "
+                "labels were not filtered or mis-encoded."
             )
+
+    def encode(self, y, name):
+        """The codes of other labels (validation or test ones) in `classes`."""
+        other = Labels(y, name)
+        index = {label: code for code, label in enumerate(self.classes.tolist())}
+        unknown = [v for v in np.unique(other.values).tolist() if v not in index]
+        if unknown:
+            raise InputError(
+                f"Argument `{name}` holds labels {unknown} that are not in "
+                f"`{self.name}` (its classes: {self.classes.tolist()})."
+            )
+        return np.array([index[v] for v in other.values.tolist()], dtype="int64")
 
     def restore(self, values):
         """Turns resampled 1-D labels back into the input's form."""
@@ -266,3 +292,45 @@ def check_same_length(x, labels, x_name="x", y_name="y"):
             f"samples. Received: len({x_name})={len(x)}, "
             f"len({y_name})={len(labels)}."
         )
+
+
+def encode_targets(y, task, name="y"):
+    """Targets as a Keras model of `task` trains on them.
+
+    Class labels (any type, or one-hot rows) become their position in the
+    sorted distinct labels: a float32 column `(n, 1)` for "binary", int32
+    codes for "multiclass". Regression targets become float32 `(n, k)`.
+
+    Returns:
+        `(targets, labels)`: `labels` is the `Labels` of `y` (None for
+        regression), whose `classes` turn a model's class index back into
+        the original label and whose `encode` codes validation labels alike.
+    """
+    if task == "regression":
+        targets = to_numpy(y)
+        try:
+            targets = targets.astype("float32").reshape(len(targets), -1)
+        except ValueError:
+            raise InputError(
+                f"Argument `{name}` must be numeric for a regression task. "
+                f"Received: {name} of dtype {targets.dtype}"
+            ) from None
+        if not np.isfinite(targets).all():
+            raise InputError(f"Argument `{name}` contains NaN or infinite values.")
+        return targets, None
+    labels = Labels(y, name)
+    labels.check_several_classes()
+    if task == "binary" and len(labels.classes) > 2:
+        raise InputError(
+            f"Argument `task` is 'binary' but `{name}` holds "
+            f"{len(labels.classes)} classes; use task='multiclass'. "
+            "Received: task='binary'"
+        )
+    return encode_codes(labels.codes, task), labels
+
+
+def encode_codes(codes, task):
+    """Class codes in the shape and dtype the model of `task` trains on."""
+    if task == "binary":
+        return np.asarray(codes, "float32").reshape(-1, 1)
+    return np.asarray(codes, "int32")

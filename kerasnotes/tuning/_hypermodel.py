@@ -9,7 +9,6 @@ import numpy as np
 from kerasnotes._internal.errors import InputError
 from kerasnotes._internal.validation import check_one_of
 from kerasnotes._internal.validation import check_positive_int
-from kerasnotes._tabular import infer_task  # noqa: F401  (re-exported)
 from kerasnotes.tuning import _space
 
 _CATEGORICAL = {
@@ -136,6 +135,21 @@ class HyperMLP(keras_tuner.HyperModel):
         self.choices = {}
         for name, value in choices.items():
             self.choices[name] = self._check_choice(name, value)
+
+    def for_data(self, input_dim, train_size):
+        """A copy that knows the data's width and row count where this one
+        leaves them unset; this HyperMLP is not changed."""
+        copy = object.__new__(type(self))
+        # KerasTuner's HyperModel.__init__ binds `build` to its instance:
+        # the copy takes every other attribute and binds its own.
+        base = set(vars(keras_tuner.HyperModel()))
+        copy.__dict__.update({k: v for k, v in vars(self).items() if k not in base})
+        keras_tuner.HyperModel.__init__(copy, name=self.name, tunable=self.tunable)
+        copy.input_dim = self.input_dim or check_positive_int("input_dim", input_dim)
+        copy.train_size = self.train_size or check_positive_int(
+            "train_size", train_size
+        )
+        return copy
 
     def _options(self, name):
         if name == "loss":

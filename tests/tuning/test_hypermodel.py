@@ -12,7 +12,6 @@ from kerasnotes import schedules
 from kerasnotes.tuning import HyperMLP
 from kerasnotes.tuning._hypermodel import DivergedError
 from kerasnotes.tuning._hypermodel import check_finite
-from kerasnotes.tuning._hypermodel import infer_task
 
 
 def _space_of(hypermodel):
@@ -198,20 +197,6 @@ def test_loss_and_output_follow_the_task(task, loss, cls, output_units):
 def test_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=f"`{name}`"):
         HyperMLP(**kwargs)
-
-
-@pytest.mark.parametrize(
-    "y, task",
-    [
-        (np.array([0, 1, 1, 0]), "binary"),
-        (np.array(["a", "b", "c", "a"]), "multiclass"),
-        (np.eye(3)[[0, 1, 2, 1]], "multiclass"),
-        (np.linspace(0, 1, 50), "regression"),
-        (np.arange(100) % 7, "multiclass"),
-    ],
-)
-def test_infer_task(y, task):
-    assert infer_task(y) == task
 
 
 def test_diverged_history_is_a_failed_trial():

@@ -8,7 +8,7 @@ import pytest
 
 from kerasnotes.tuning import HyperMLP
 from kerasnotes.tuning import search
-from kerasnotes.tuning._search import TRIAL_LOG
+from kerasnotes.tuning._tuners import TRIAL_LOG
 from tests.tuning._support import binary_data
 from tests.tuning._support import free_port
 from tests.tuning._support import python
@@ -321,3 +321,24 @@ def test_oversampling_touches_training_rows_only(tmp_path, monkeypatch):
     assert counts[0] == counts[1] == (y_train == 0).sum()  # balanced
     np.testing.assert_array_equal(validation[0], x_val)  # untouched
     assert len(validation[1]) == len(y_val)
+
+
+def test_a_users_hypermodel_is_not_changed(tmp_path):
+    x, y = binary_data()
+    hypermodel = HyperMLP("binary", depth=1, units=16)
+    result = search(
+        x, y, hypermodel=hypermodel, tuner="random", directory=str(tmp_path), **SMALL
+    )
+    assert hypermodel.input_dim is None and hypermodel.train_size is None
+    # The search's copy knew the data: the best model takes 4 features.
+    assert result.best_model.input_shape == (None, 4)
+
+
+def test_search_signature_is_explicit():
+    import inspect
+
+    parameters = inspect.signature(search).parameters
+    assert not any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+    assert parameters["epochs"].default == 30
+    assert parameters["task"].default == "auto"
+    assert parameters["k_neighbors"].default == 5

@@ -67,13 +67,13 @@ def test_csv_regression(tmp_path, capsys):
     # The suggestion is a rate that trains: the same model and data, fitted
     # with SGD at that rate, end with a lower loss than at the start and
     # than at a rate 100 times smaller.
-    from kerasnotes._lr_find_cli import build_model
-    from kerasnotes._lr_find_cli import load_csv
+    from kerasnotes.cli.lr_find import build_model
+    from kerasnotes.cli.lr_find import load_data
 
-    x_csv, y_csv, task = load_csv(path, "price")
+    x_csv, y_csv, table = load_data(path, "price")
 
     def loss_after_training(rate):
-        model = build_model(3, task, 1, "sgd", seed=0)
+        model = build_model(3, table.task, None, "sgd", seed=0)
         model.optimizer.learning_rate = rate
         before = model.evaluate(x_csv, y_csv, verbose=0)
         model.fit(x_csv, y_csv, epochs=5, batch_size=32, verbose=0)
@@ -102,8 +102,12 @@ def test_user_errors_are_one_line(argv, message, capsys):
 
 
 def test_csv_target_kinds(tmp_path):
-    from kerasnotes._lr_find_cli import DataError
-    from kerasnotes._lr_find_cli import load_csv
+    from kerasnotes._internal.errors import InputError
+    from kerasnotes.cli.lr_find import load_data
+
+    def load_csv(path, target):
+        x, y, table = load_data(path, target)
+        return x, y.ravel(), table.task
 
     labels = tmp_path / "labels.csv"
     labels.write_text("a,b,species\n1,10,cat\n2,20,dog\n3,30,cat\n4,40,owl\n")
@@ -123,5 +127,5 @@ def test_csv_target_kinds(tmp_path):
     # Non-numeric features are one-hot encoded: b plus species cat/dog/owl.
     x, y, task = load_csv(labels, "a")
     assert x.shape == (4, 4) and task == "multiclass"
-    with pytest.raises(DataError, match="column 'nope' is not in"):
+    with pytest.raises(InputError, match="column 'nope' is not in"):
         load_csv(labels, "nope")

@@ -1,0 +1,87 @@
+"""What a search returns: the best model, its hyperparameters, every trial."""
+
+import dataclasses
+import glob
+import json
+import os
+import warnings
+
+
+@dataclasses.dataclass
+class SearchResult:
+    """What `search()` returns.
+
+    Attributes:
+        best_model: The best trial's model, with the weights of its best epoch
+            (None when no trial completed).
+        best_hyperparameters: Its `keras_tuner.HyperParameters` (or None).
+        trials: A pandas DataFrame, one row per trial: `trial_id`, `status`,
+            `objective` (the score), then one column per hyperparameter.
+        tuner: The KerasTuner tuner.
+        task: `"binary"`, `"multiclass"` or `"regression"`.
+        classes: For classification, the original labels in the order of the
+            model's class indices; else None.
+        objective: The name of the metric trials were ranked by.
+        train_size: Rows each trial trained on (after oversampling).
+    """
+
+    best_model: object
+    best_hyperparameters: object
+    trials: object
+    tuner: object
+    task: str
+    classes: object
+    objective: str
+    train_size: int
+
+    def history(self, trial_id=None):
+        """The recorded training history of a trial (default: the best)."""
+        if trial_id is None:
+            trial_id = self.tuner.oracle.get_best_trials(1)[0].trial_id
+        path = os.path.join(self.tuner.get_trial_dir(trial_id), "history.json")
+        with open(path) as f:
+            return json.load(f)
+
+
+def trials_table(project_dir):
+    """One row per trial found in a KerasTuner project directory."""
+    import pandas as pd
+
+    rows = []
+    for path in sorted(glob.glob(os.path.join(project_dir, "trial_*", "trial.json"))):
+        with open(path) as f:
+            trial = json.load(f)
+        row = {
+            "trial_id": trial["trial_id"],
+            "status": trial.get("status"),
+            "objective": trial.get("score"),
+        }
+        row.update(trial.get("hyperparameters", {}).get("values", {}))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def collect(tuner, *, task, classes, train_size):
+    """The `SearchResult` of a finished search."""
+    best = [
+        trial
+        for trial in tuner.oracle.get_best_trials(1)
+        if getattr(trial.status, "value", trial.status) == "COMPLETED"
+    ]
+    best_model = None
+    if best:
+        with warnings.catch_warnings():
+            # The checkpoint holds the trial's optimizer slots; the reloaded
+            # model is for prediction, so its fresh optimizer does not take them.
+            warnings.filterwarnings("ignore", message="Skipping variable loading")
+            best_model = tuner.get_best_models(1)[0]
+    return SearchResult(
+        best_model=best_model,
+        best_hyperparameters=best[0].hyperparameters if best else None,
+        trials=trials_table(tuner.project_dir),
+        tuner=tuner,
+        task=task,
+        classes=classes,
+        objective=tuner.oracle.objective.name,
+        train_size=train_size,
+    )
