@@ -152,9 +152,46 @@ def cross_validate(
           Overoptimistic and Overfitting Approaches", IEEE CIM 2018](
           https://doi.org/10.1109/MCI.2018.2866730)
     """
-    from sklearn.model_selection import KFold
-    from sklearn.model_selection import StratifiedKFold
+    fit_kwargs, oversample_kwargs, random_state = _check_arguments(
+        build_model,
+        n_splits,
+        oversample,
+        fit_kwargs,
+        oversample_kwargs,
+        random_state,
+        task,
+        from_logits,
+    )
+    features, _ = _inputs.features_to_numpy(x)
+    task = task or _task_of(y, oversample)
+    folds = _Folds(features, y, task, n_splits, random_state)
+    scores, histories = [], []
+    for i, (train, val) in enumerate(folds.splits):
+        x_train, y_train = _take(features, train), folds.targets[train]
+        if oversample is not None:
+            seed = None if random_state is None else (random_state + i) % 2**32
+            x_train, y_train = _oversample.oversample(
+                x_train, y_train, oversample, random_state=seed, **oversample_kwargs
+            )
+        model = _fresh_model(build_model)
+        kwargs = _fit_kwargs(fit_kwargs, y_train)
+        histories.append(
+            dict(model.fit(_model_input(x_train), y_train, **kwargs).history)
+        )
+        scores.append(folds.score(model, val, from_logits))
+    return CrossValidationResult(scores, folds.splits, histories, task)
 
+
+def _check_arguments(
+    build_model,
+    n_splits,
+    oversample,
+    fit_kwargs,
+    oversample_kwargs,
+    random_state,
+    task,
+    from_logits,
+):
     if not callable(build_model):
         raise InputError(
             "Argument `build_model` must be a callable with no arguments that "
@@ -183,80 +220,103 @@ def cross_validate(
             "Argument `from_logits` must be True or False. "
             f"Received: from_logits={from_logits!r}"
         )
-
-    features, _ = _inputs.features_to_numpy(x)
-    if task is None:
-        classes = _task.is_classification(_task.infer_task(y))
-        task = "classification" if classes else "regression"
     if task == "regression" and oversample is not None:
-        raise InputError(
-            f"Argument `oversample` is for classification; the targets are "
-            f"continuous (regression). Received: oversample={oversample!r}. "
-            "Pass oversample=None, or task='classification' if `y` holds classes."
-        )
+        _refuse_oversampling(oversample)
+    return fit_kwargs, oversample_kwargs, random_state
 
-    if task == "classification":
-        labels = _inputs.Labels(y)
+
+def _task_of(y, oversample):
+    """`"classification"` or `"regression"`, by `kerasnotes.data.infer_task`."""
+    if _task.is_classification(_task.infer_task(y)):
+        return "classification"
+    if oversample is not None:
+        _refuse_oversampling(oversample)
+    return "regression"
+
+
+def _refuse_oversampling(oversample):
+    raise InputError(
+        f"Argument `oversample` is for classification; the targets are "
+        f"continuous (regression). Received: oversample={oversample!r}. "
+        "Pass oversample=None, or task='classification' if `y` holds classes."
+    )
+
+
+class _Folds:
+    """The targets as the model trains on them, the k-fold split, and the
+    scores of a fold's validation part."""
+
+    def __init__(self, features, y, task, n_splits, random_state):
+        from sklearn.model_selection import KFold
+        from sklearn.model_selection import StratifiedKFold
+
+        self.task = task
+        self.features = features
+        if task == "regression":
+            self.targets = np.asarray(_inputs.to_numpy(y), dtype="float32")
+            _inputs.check_same_length(features, self.targets)
+            splitter = KFold(n_splits, shuffle=True, random_state=random_state)
+            self.splits = list(splitter.split(np.zeros(len(self.targets))))
+            return
+        labels = self.labels = _inputs.Labels(y)
         _inputs.check_same_length(features, labels)
         labels.check_several_classes()
-        counts = np.bincount(labels.codes, minlength=len(labels.classes))
-        if counts.min() < n_splits:
-            small = _oversample.python_scalar(labels.classes[int(np.argmin(counts))])
-            raise InputError(
-                f"Class {small!r} has {int(counts.min())} samples, fewer than "
-                f"n_splits={n_splits}, so some validation folds would miss it. "
-                f"Pass n_splits={max(2, int(counts.min()))} or less."
-            )
+        _check_class_counts(labels, n_splits)
         if labels.one_hot:
-            targets = np.eye(labels.n_columns, dtype="float32")[labels.values]
+            self.targets = np.eye(labels.n_columns, dtype="float32")[labels.values]
         else:
-            targets = labels.codes.astype("int32")
+            self.targets = labels.codes.astype("int32")
         splitter = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
-        splits = list(splitter.split(np.zeros(len(labels)), labels.codes))
-    else:
-        if _inputs.is_tensor(y):
-            y = keras.ops.convert_to_numpy(y)
-        targets = np.asarray(y, dtype="float32")  # arrays, Series, DataFrames
-        _inputs.check_same_length(features, targets)
-        splitter = KFold(n_splits, shuffle=True, random_state=random_state)
-        splits = list(splitter.split(np.zeros(len(targets))))
+        self.splits = list(splitter.split(np.zeros(len(labels)), labels.codes))
 
-    folds, histories = [], []
-    for i, (train, val) in enumerate(splits):
-        x_train, y_train = _take(features, train), targets[train]
-        if oversample is not None:
-            seed = None if random_state is None else (random_state + i) % 2**32
-            x_train, y_train = _oversample.oversample(
-                x_train, y_train, oversample, random_state=seed, **oversample_kwargs
-            )
-        kwargs = {"verbose": 0, **fit_kwargs}
-        if isinstance(kwargs.get("class_weight"), str):
-            _validation.check_one_of(
-                "class_weight", kwargs["class_weight"], ("balanced",)
-            )
-            kwargs["class_weight"] = _balanced_weights(y_train)
-        model = build_model()
-        if not isinstance(model, keras.Model) or not model.compiled:
-            state = " (not compiled)" if isinstance(model, keras.Model) else ""
-            raise InputError(
-                "`build_model()` must return a compiled Keras model. Received: "
-                f"{model!r}{state}"
-            )
-        history = model.fit(_model_input(x_train), y_train, **kwargs)
-        histories.append(dict(history.history))
-        x_val = _model_input(_take(features, val))
-        evaluated = model.evaluate(x_val, targets[val], verbose=0, return_dict=True)
+    def score(self, model, val, from_logits):
+        x_val = _model_input(_take(self.features, val))
+        evaluated = model.evaluate(
+            x_val, self.targets[val], verbose=0, return_dict=True
+        )
         predictions = np.asarray(
             keras.ops.convert_to_numpy(model.predict(x_val, verbose=0)), dtype="float64"
         )
-        if task == "classification":
+        if self.task == "classification":
             scores = _metrics.classification_scores(
-                labels.codes[val], predictions, len(labels.classes), from_logits
+                self.labels.codes[val],
+                predictions,
+                len(self.labels.classes),
+                from_logits,
             )
         else:
-            scores = _metrics.regression_scores(targets[val], predictions)
-        folds.append({"loss": float(evaluated["loss"]), **scores})
-    return CrossValidationResult(folds, splits, histories, task)
+            scores = _metrics.regression_scores(self.targets[val], predictions)
+        return {"loss": float(evaluated["loss"]), **scores}
+
+
+def _check_class_counts(labels, n_splits):
+    counts = np.bincount(labels.codes, minlength=len(labels.classes))
+    if counts.min() < n_splits:
+        small = _oversample.python_scalar(labels.classes[int(np.argmin(counts))])
+        raise InputError(
+            f"Class {small!r} has {int(counts.min())} samples, fewer than "
+            f"n_splits={n_splits}, so some validation folds would miss it. "
+            f"Pass n_splits={max(2, int(counts.min()))} or less."
+        )
+
+
+def _fresh_model(build_model):
+    model = build_model()
+    if not isinstance(model, keras.Model) or not model.compiled:
+        state = " (not compiled)" if isinstance(model, keras.Model) else ""
+        raise InputError(
+            "`build_model()` must return a compiled Keras model. Received: "
+            f"{model!r}{state}"
+        )
+    return model
+
+
+def _fit_kwargs(fit_kwargs, y_train):
+    kwargs = {"verbose": 0, **fit_kwargs}
+    if isinstance(kwargs.get("class_weight"), str):
+        _validation.check_one_of("class_weight", kwargs["class_weight"], ("balanced",))
+        kwargs["class_weight"] = _balanced_weights(y_train)
+    return kwargs
 
 
 def _check_dict(name, value):
