@@ -8,7 +8,14 @@ import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "kerasnotes"
 
-COMPONENTS = {"activations", "layers", "initializers", "losses", "optimizers", "schedules"}
+COMPONENTS = {
+    "activations",
+    "layers",
+    "initializers",
+    "losses",
+    "optimizers",
+    "schedules",
+}
 TRAINING_TOOLS = {"callbacks", "diagnostics"}
 # layer -> the kerasnotes layers it may import ("_internal" is open to all).
 ALLOWED = {
@@ -59,7 +66,9 @@ def violations(package=PACKAGE):
         for imported, line in imported_layers(path.read_text()):
             if imported not in allowed:
                 where = path.relative_to(package.parent)
-                problems.append(f"{where}:{line}: {layer} imports kerasnotes.{imported}")
+                problems.append(
+                    f"{where}:{line}: {layer} imports kerasnotes.{imported}"
+                )
     return problems
 
 

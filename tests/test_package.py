@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import keras
+import pytest
 
 import kerasnotes
 
@@ -27,6 +28,7 @@ print(sorted(added))
 """
 
 
+@pytest.mark.slow
 def test_import_adds_nothing_heavy_beyond_keras():
     # Keras itself may pull some of these in (TensorFlow does); what matters
     # is that importing kerasnotes adds none of them.

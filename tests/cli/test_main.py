@@ -7,6 +7,7 @@ import pytest
 from kerasnotes import cli
 
 
+@pytest.mark.slow
 def test_help_lists_subcommands():
     # The console script that `pip install` made (`python -m kerasnotes` is
     # run by tests/cli/test_tune.py).

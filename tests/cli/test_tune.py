@@ -28,6 +28,7 @@ def _csv(path, n=150, seed=0, task="binary"):
     return frame
 
 
+@pytest.mark.slow
 def test_tune_on_a_csv_writes_model_hyperparameters_report_and_pictures(
     tmp_path, capsys
 ):
@@ -96,6 +97,7 @@ def test_tune_on_a_csv_writes_model_hyperparameters_report_and_pictures(
     assert ((probabilities >= 0) & (probabilities <= 1)).all()
 
 
+@pytest.mark.slow
 def test_tune_regression_reports_rmse_mae_r2(tmp_path, capsys):
     _csv(tmp_path / "r.csv", task="regression")
     out = tmp_path / "out"
@@ -120,6 +122,7 @@ def test_tune_regression_reports_rmse_mae_r2(tmp_path, capsys):
     assert "| rmse |" in (out / "report.md").read_text()
 
 
+@pytest.mark.slow
 def test_demo_runs_tune_on_the_builtin_data(tmp_path, capsys):
     out = tmp_path / "demo"
     assert (
@@ -182,6 +185,7 @@ def test_out_that_is_a_file_is_one_line(tmp_path, capsys):
     )
 
 
+@pytest.mark.slow
 def test_dropna_drops_rows_and_goes_on(tmp_path, capsys):
     frame = _csv(tmp_path / "d.csv")
     frame.loc[[3, 7], "a"] = np.nan
@@ -220,6 +224,7 @@ def test_dropna_drops_rows_and_goes_on(tmp_path, capsys):
     assert "dropped 2 rows" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_no_traceback_from_the_console(tmp_path):
     done = subprocess.run(
         [

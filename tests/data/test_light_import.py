@@ -8,6 +8,8 @@ still succeed, and only calling a function that needs them fails.
 import subprocess
 import sys
 
+import pytest
+
 PROBE = """
 import sys
 import keras
@@ -35,6 +37,7 @@ except ImportError as error:
 """
 
 
+@pytest.mark.slow
 def test_importing_data_needs_none_of_the_heavy_dependencies():
     # The probe runs on the suite's backend (Keras's NumPy backend would
     # need JAX, which only the JAX run installs).

@@ -203,6 +203,7 @@ except ImportError as error:
 """
 
 
+@pytest.mark.slow
 def test_importing_kerasnotes_plot_does_not_import_matplotlib():
     out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]

@@ -13,6 +13,9 @@ from tests.tuning._support import binary_data
 from tests.tuning._support import free_port
 from tests.tuning._support import python
 
+# Every test here runs a search (some start processes).
+pytestmark = pytest.mark.slow
+
 SMALL = dict(max_trials=2, epochs=2, seed=0, verbose=0)
 
 
