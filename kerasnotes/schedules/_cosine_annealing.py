@@ -1,14 +1,13 @@
 """Cosine annealing without restarts."""
 
-import math
-
 import keras
 from keras import ops
 
 from kerasnotes._internal.validation import check_at_most
 from kerasnotes._internal.validation import check_non_negative
 from kerasnotes._internal.validation import check_positive_int
-from kerasnotes.schedules._common import as_float_step
+from kerasnotes.schedules._interpolation import as_float_step
+from kerasnotes.schedules._interpolation import cosine_interpolate
 
 
 @keras.saving.register_keras_serializable(package="kerasnotes")
@@ -66,10 +65,10 @@ class CosineAnnealing(keras.optimizers.schedules.LearningRateSchedule):
     def __call__(self, step):
         decay_steps = float(self.decay_steps)
         t = ops.minimum(as_float_step(step), decay_steps)
-        cosine = ops.cos(ops.multiply(t, math.pi / decay_steps))
-        amplitude = 0.5 * (self.initial_learning_rate - self.min_learning_rate)
-        return ops.add(
-            self.min_learning_rate, ops.multiply(amplitude, ops.add(1.0, cosine))
+        return cosine_interpolate(
+            self.initial_learning_rate,
+            self.min_learning_rate,
+            ops.divide(t, decay_steps),
         )
 
     def get_config(self):

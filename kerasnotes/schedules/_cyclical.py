@@ -8,7 +8,7 @@ from kerasnotes._internal.validation import check_non_negative
 from kerasnotes._internal.validation import check_one_of
 from kerasnotes._internal.validation import check_positive_int
 from kerasnotes._internal.validation import check_unit_interval
-from kerasnotes.schedules._common import as_float_step
+from kerasnotes.schedules._interpolation import as_float_step
 
 MODES = ("triangular", "triangular2", "exp_range")
 

@@ -1,7 +1,5 @@
 """The one-cycle policy (Smith & Topin 2019)."""
 
-import math
-
 import keras
 from keras import ops
 
@@ -10,9 +8,12 @@ from kerasnotes._internal.validation import check_one_of
 from kerasnotes._internal.validation import check_positive
 from kerasnotes._internal.validation import check_positive_int
 from kerasnotes._internal.validation import check_unit_interval
-from kerasnotes.schedules._common import as_float_step
+from kerasnotes.schedules._interpolation import as_float_step
+from kerasnotes.schedules._interpolation import cosine_interpolate
+from kerasnotes.schedules._interpolation import linear_interpolate
 
 STRATEGIES = ("cos", "linear")
+_ANNEAL = {"cos": cosine_interpolate, "linear": linear_interpolate}
 
 
 @keras.saving.register_keras_serializable(package="kerasnotes")
@@ -99,22 +100,15 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
         self.div_factor = float(div_factor)
         self.final_div_factor = float(final_div_factor)
 
-    def _anneal(self, start, end, fraction):
-        if self.anneal_strategy == "cos":
-            cosine = ops.add(1.0, ops.cos(ops.multiply(fraction, math.pi)))
-            return ops.add(end, ops.multiply(0.5 * (start - end), cosine))
-        return ops.add(start, ops.multiply(end - start, fraction))
-
     def __call__(self, step):
         last = float(self.total_steps - 1)
         step = ops.minimum(as_float_step(step), last)
         peak = self.pct_start * self.total_steps - 1.0
         initial = self.maximal_learning_rate / self.div_factor
         final = initial / self.final_div_factor
-        rising = self._anneal(
-            initial, self.maximal_learning_rate, ops.divide(step, peak)
-        )
-        falling = self._anneal(
+        anneal = _ANNEAL[self.anneal_strategy]
+        rising = anneal(initial, self.maximal_learning_rate, ops.divide(step, peak))
+        falling = anneal(
             self.maximal_learning_rate,
             final,
             ops.divide(ops.subtract(step, peak), last - peak),

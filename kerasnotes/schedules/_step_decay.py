@@ -6,7 +6,7 @@ from keras import ops
 from kerasnotes._internal.validation import check_non_negative
 from kerasnotes._internal.validation import check_positive_int
 from kerasnotes._internal.validation import check_unit_interval
-from kerasnotes.schedules._common import as_float_step
+from kerasnotes.schedules._interpolation import as_float_step
 
 
 @keras.saving.register_keras_serializable(package="kerasnotes")

@@ -10,7 +10,8 @@ from kerasnotes._internal.validation import check_at_most
 from kerasnotes._internal.validation import check_non_negative
 from kerasnotes._internal.validation import check_positive
 from kerasnotes._internal.validation import check_positive_int
-from kerasnotes.schedules._common import as_float_step
+from kerasnotes.schedules._interpolation import as_float_step
+from kerasnotes.schedules._interpolation import cosine_interpolate
 
 
 @keras.saving.register_keras_serializable(package="kerasnotes")
@@ -133,12 +134,15 @@ class CosineAnnealingWarmRestarts(keras.optimizers.schedules.LearningRateSchedul
             length = ops.multiply(first, ops.power(self.t_mul, cycle))
             if self.t_mul.is_integer():
                 length = ops.round(length)
-        cosine = ops.cos(ops.multiply(ops.divide(t_cur, length), math.pi))
-        height = 0.5 * (self.initial_learning_rate - self.min_learning_rate)
+        peak = self.initial_learning_rate
         if self.m_mul != 1.0:
-            height = ops.multiply(height, ops.power(self.m_mul, cycle))
-        return ops.add(
-            self.min_learning_rate, ops.multiply(height, ops.add(1.0, cosine))
+            height = self.initial_learning_rate - self.min_learning_rate
+            peak = ops.add(
+                self.min_learning_rate,
+                ops.multiply(height, ops.power(self.m_mul, cycle)),
+            )
+        return cosine_interpolate(
+            peak, self.min_learning_rate, ops.divide(t_cur, length)
         )
 
     def get_config(self):

@@ -8,7 +8,8 @@ from keras import ops
 from kerasnotes._internal.errors import InputError
 from kerasnotes._internal.validation import check_non_negative
 from kerasnotes._internal.validation import check_positive_int
-from kerasnotes.schedules._common import as_float_step
+from kerasnotes.schedules._interpolation import as_float_step
+from kerasnotes.schedules._interpolation import linear_interpolate
 
 _Schedule = keras.optimizers.schedules.LearningRateSchedule
 
@@ -85,12 +86,8 @@ class WarmUp(_Schedule):
         step = as_float_step(step)
         warmup_steps = float(self.warmup_steps)
         target = self._after(ops.convert_to_tensor(0.0, "float32"))
-        warm = ops.add(
-            self.start_learning_rate,
-            ops.multiply(
-                ops.subtract(target, self.start_learning_rate),
-                ops.divide(step, warmup_steps),
-            ),
+        warm = linear_interpolate(
+            self.start_learning_rate, target, ops.divide(step, warmup_steps)
         )
         # Clamped at 0 so that the wrapped schedule never sees a negative step.
         after = self._after(ops.maximum(ops.subtract(step, warmup_steps), 0.0))
