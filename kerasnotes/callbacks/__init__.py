@@ -3,7 +3,7 @@
 Callbacks are not saved in models and are not registered with Keras.
 """
 
-from kerasnotes.callbacks._find import find_learning_rate
+from kerasnotes.callbacks._find_learning_rate import find_learning_rate
 from kerasnotes.callbacks._gradient_monitor import GradientMonitor
 from kerasnotes.callbacks._gradient_monitor import GradientWarning
 from kerasnotes.callbacks._lr_finder import LRFinder
