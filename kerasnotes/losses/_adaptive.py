@@ -42,7 +42,7 @@ def log_partition(alpha):
     ```
 
     for alpha in [0, 4], by linear interpolation in a table computed with
-    SciPy quadrature (`kerasnotes/losses/_generate_log_z.py`); accurate to
+    SciPy quadrature (`scripts/generate_log_z.py`); accurate to
     about 2e-5. Values outside [0, 4] are clipped to it.
 
     Args:

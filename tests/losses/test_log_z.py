@@ -1,16 +1,28 @@
 """log Z(alpha): the stored table against direct SciPy integration."""
 
+import importlib.util
 import math
+import pathlib
 
 import keras
 import numpy as np
 import pytest
 
 from kerasnotes._internal.autodiff import value_and_grad
-from kerasnotes.losses import _generate_log_z
 from kerasnotes.losses import log_partition
 from kerasnotes.testing import assert_allclose
 from kerasnotes.testing import to_numpy
+
+GENERATOR = pathlib.Path(__file__).parents[2] / "scripts" / "generate_log_z.py"
+
+
+def _load_generator():
+    """scripts/generate_log_z.py as a module (its `main()` is not run)."""
+    spec = importlib.util.spec_from_file_location("generate_log_z", GENERATOR)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 integrate = pytest.importorskip("scipy.integrate", reason="needs SciPy")
 special = pytest.importorskip("scipy.special", reason="needs SciPy")
@@ -65,6 +77,12 @@ def test_matches_direct_integration_to_1e_4():
 
 
 def test_stored_knots_are_what_the_generator_makes():
+    _generate_log_z = _load_generator()
+    # It writes the table the package reads.
+    import kerasnotes.losses
+
+    packaged = pathlib.Path(kerasnotes.losses.__file__).with_name("log_z.npz")
+    assert _generate_log_z.OUTPUT.resolve() == packaged.resolve()
     with np.load(_generate_log_z.OUTPUT) as table:
         knots, values = table["alpha"], table["log_z"]
     np.testing.assert_array_equal(knots, _generate_log_z.knots())

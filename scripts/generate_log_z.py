@@ -15,12 +15,19 @@ down to 1e-7) nearer 2, where log Z has a
 `|alpha - 2| * log|alpha - 2|` kink that linear interpolation needs dense
 knots to follow.
 
-Run from the repository root (needs SciPy; takes a few seconds):
+Source: Barron, "A General and Adaptive Robust Loss Function", CVPR 2019
+(https://arxiv.org/abs/1701.03077), eq. 1 for rho and eq. 16-17 for the
+partition function, integrated here by SciPy quadrature. The table is read by
+`kerasnotes/losses/_adaptive.py` (`log_partition`).
 
-    python -m kerasnotes.losses._generate_log_z
+Run from anywhere (needs SciPy; takes a few seconds); the output path is
+taken relative to this script:
+
+    python scripts/generate_log_z.py
 
 `tests/losses/test_log_z.py` checks the stored table against direct
-integration at many alpha values to 1e-4.
+integration at many alpha values to 1e-4, and that its knots are the ones
+this script makes.
 """
 
 import pathlib
@@ -32,7 +39,8 @@ STEP = 0.005
 NEAR_TWO_MIN = 1e-7
 NEAR_TWO_RATIO = 1.08
 NEAR_TWO_MAX = 0.1
-OUTPUT = pathlib.Path(__file__).with_name("log_z.npz")
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+OUTPUT = ROOT / "kerasnotes" / "losses" / "log_z.npz"
 
 
 def rho(x, alpha):
