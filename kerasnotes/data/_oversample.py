@@ -18,6 +18,42 @@ _NEIGHBOUR_METHODS = ("smote", "borderline-smote", "svm-smote", "adasyn", "smote
 M_NEIGHBORS = 10
 
 
+def in_danger(n_other, m_neighbors=M_NEIGHBORS):
+    """Borderline-SMOTE's "in danger" rule (Han, Wang & Mao 2005, borderline-1).
+
+    A sample is in danger when, among its `m` nearest neighbours over all
+    classes, the number `m'` of another class satisfies
+
+    ```
+    m / 2 <= m' < m
+    ```
+
+    (all `m` of another class: noise, not used; fewer than half: safe). This
+    is the rule imbalanced-learn's `BorderlineSMOTE` applies, which
+    `oversample` runs, and the one `SMOTEDataset` applies itself.
+
+    Args:
+        n_other: Integer array, `m'` for each sample.
+        m_neighbors: The neighbourhood size `m`. Defaults to `M_NEIGHBORS`.
+
+    Returns:
+        A boolean array of the shape of `n_other`.
+    """
+    n_other = np.asarray(n_other)
+    return (n_other >= m_neighbors / 2) & (n_other < m_neighbors)
+
+
+def no_sample_in_danger(classes, m_neighbors=M_NEIGHBORS):
+    """The error for classes to over-sample with no sample `in_danger`."""
+    return InputError(
+        f"method='borderline-smote' found no sample of class(es) "
+        f"{list(classes)} near the class border (at least half, not all, of "
+        f"its {m_neighbors} nearest neighbours of another class), so it "
+        "would generate nothing for them. The classes are well "
+        "separated: use method='smote'."
+    )
+
+
 def check_sampling_strategy(sampling_strategy, labels):
     """imbalanced-learn's sampling strategy -> {class: samples to generate}."""
     from imblearn.utils import check_sampling_strategy as imblearn_check
@@ -83,8 +119,8 @@ def oversample(
 
     - `"smote"`: `SMOTE`; `x_i` drawn uniformly from the class.
     - `"borderline-smote"`: `BorderlineSMOTE(kind="borderline-1")`; `x_i`
-      only among samples "in danger": at least half, not all, of their 10
-      nearest neighbours (any class) are of another class.
+      only among samples "in danger" (`in_danger`): at least half, not all,
+      of their 10 nearest neighbours (any class) are of another class.
     - `"svm-smote"`: `SVMSMOTE`; `x_i` among an SVM's minority support
       vectors, extrapolating away from the safe ones.
     - `"adasyn"`: `ADASYN(n_neighbors=k_neighbors)`; more samples from the
@@ -200,13 +236,7 @@ def oversample(
         danger = sampler.in_danger_indices
         missing = [c for c, n in targets.items() if n > 0 and c not in danger]
         if missing:
-            raise InputError(
-                f"method='borderline-smote' found no sample of class(es) "
-                f"{missing} near the class border (at least half, not all, of "
-                f"its {M_NEIGHBORS} nearest neighbours of another class), so it "
-                "would generate nothing for them. The classes are well "
-                "separated: use method='smote'."
-            )
+            raise no_sample_in_danger(missing)
     if kind == "tensor":
         import keras
 

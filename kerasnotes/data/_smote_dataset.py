@@ -40,7 +40,8 @@ class SMOTEDataset(keras.utils.PyDataset):
 
     - `"smote"`: uniform over the class; the k-NN within the class.
     - `"borderline-smote"`: uniform over the class's samples "in danger"
-      (Borderline-SMOTE 1: at least half, not all, of their 10 nearest
+      (Borderline-SMOTE 1, the rule `oversample` applies through
+      imbalanced-learn: at least half, not all, of their 10 nearest
       neighbours over all classes are of another class); the danger set and
       its k-NN within the class.
     - `"adasyn"`: sample `i` is used `g_i` times, `g_i` proportional to its
@@ -179,6 +180,7 @@ class SMOTEDataset(keras.utils.PyDataset):
         self._repeats = {}
         self._class_code = {}
         position = {label: i for i, label in enumerate(self.classes_)}
+        without_danger = []
         if self.method in ("borderline-smote", "adasyn"):
             m = _oversample.M_NEIGHBORS if self.method == "borderline-smote" else k
             if len(x) <= m:
@@ -200,15 +202,10 @@ class SMOTEDataset(keras.utils.PyDataset):
                 around = everyone.kneighbors(x[members], return_distance=False)[:, 1:]
                 other = np.sum(codes[around] != code, axis=1)
             if self.method == "borderline-smote":
-                danger = (other >= m / 2) & (other < m)
+                danger = _oversample.in_danger(other, m)
                 if not np.any(danger):
-                    raise InputError(
-                        f"method='borderline-smote' found no sample of class "
-                        f"{label!r} near the class border (at least half, not "
-                        f"all, of its {m} nearest neighbours of another class), "
-                        "so it has nothing to interpolate from. The classes are "
-                        "well separated: use method='smote'."
-                    )
+                    without_danger.append(label)
+                    continue
                 base = members[danger]
             if self.method == "adasyn":
                 if not np.any(other):
@@ -223,6 +220,8 @@ class SMOTEDataset(keras.utils.PyDataset):
             within = NearestNeighbors(n_neighbors=k + 1).fit(x[members])
             nns = within.kneighbors(x[base], return_distance=False)[:, 1:]
             self.neighbors_[label] = (base, members[nns])
+        if without_danger:
+            raise _oversample.no_sample_in_danger(without_danger, m)
 
     def _allocate_epoch(self):
         """The per-sample arrays of an epoch, originals first.

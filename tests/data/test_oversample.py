@@ -2,10 +2,11 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
-from imblearn import over_sampling
 
+from kerasnotes.data import _oversample
 from kerasnotes.data import oversample
 from kerasnotes.testing import assert_allclose
+from tests.data._support import allowed_pairs
 from tests.data._support import explain_by_segments
 
 
@@ -45,27 +46,121 @@ def test_every_synthetic_sample_lies_on_a_minority_knn_segment():
     assert not explain_by_segments(synthetic, x[y == 1], 1).all()
 
 
+M = 10  # imbalanced-learn's default m_neighbors, which oversample uses
+
+
+def _n_other(x, y, rows, m=M):
+    """For each row of `rows`, how many of its m nearest neighbours over all
+    samples (brute force, written here) are of another class."""
+    d = np.sqrt(((x[rows, None, :] - x[None, :, :]) ** 2).sum(-1))
+    d[np.arange(len(rows)), rows] = np.inf
+    nearest = np.argsort(d, axis=1, kind="stable")[:, :m]
+    return np.sum(y[nearest] != y[rows, None], axis=1)
+
+
+def _on_line(s, a, b, u_low, u_high, tol=1e-7):
+    """Whether s = a + u (b - a) for some u in [u_low, u_high]."""
+    direction = b - a
+    u = float((s - a) @ direction) / float(direction @ direction)
+    return u_low - tol <= u <= u_high + tol and np.allclose(
+        s, a + u * direction, atol=tol * max(1.0, np.abs(a).max())
+    )
+
+
+def _explained(synthetic, minority, bases, k, u_low=0.0, u_high=1.0):
+    """For each synthetic row: does it lie on a line from one of `bases`
+    (positions in `minority`) towards one of that base's k nearest minority
+    neighbours, at a step u in [u_low, u_high]?"""
+    pairs = allowed_pairs(minority, k)
+    return np.array(
+        [
+            any(
+                _on_line(s, minority[i], minority[j], u_low, u_high)
+                for i in bases
+                for j in pairs[i]
+            )
+            for s in synthetic
+        ]
+    )
+
+
+def test_in_danger_rule_by_hand():
+    # m/2 <= m' < m: 5..9 of 10; 2 of 3 (1.5 <= m' < 3).
+    danger = _oversample.in_danger([0, 4, 5, 9, 10])
+    assert danger.tolist() == [False, False, True, True, False]
+    danger = _oversample.in_danger([0, 1, 2, 3], 3)
+    assert danger.tolist() == [False, False, True, False]
+
+
 @pytest.mark.parametrize(
-    "method, reference",
-    [
-        ("smote", lambda: over_sampling.SMOTE(k_neighbors=3, random_state=7)),
-        (
-            "borderline-smote",
-            lambda: over_sampling.BorderlineSMOTE(
-                k_neighbors=3, m_neighbors=10, kind="borderline-1", random_state=7
-            ),
-        ),
-        ("svm-smote", lambda: over_sampling.SVMSMOTE(k_neighbors=3, random_state=7)),
-        ("adasyn", lambda: over_sampling.ADASYN(n_neighbors=3, random_state=7)),
-        ("random", lambda: over_sampling.RandomOverSampler(random_state=7)),
-    ],
+    "method", ["smote", "borderline-smote", "svm-smote", "adasyn", "random"]
 )
-def test_equals_imbalanced_learn_sampler(method, reference):
+def test_auto_strategy_keeps_originals_and_balances(method):
+    # imbalanced-learn: "auto" over-samples every class but the majority up
+    # to the majority's count, originals first. ADASYN rounds per-sample
+    # counts, so its total may miss by a few.
     x, y = _imbalanced(seed=3)
     x_res, y_res = oversample(x, y, method, k_neighbors=3, random_state=7)
-    x_ref, y_ref = reference().fit_resample(x, y)
-    assert_allclose(x_res, x_ref, rtol=0, atol=0)
-    assert y_res.tolist() == y_ref.tolist()
+    assert_allclose(x_res[: len(x)], x, rtol=0, atol=0)
+    assert y_res[: len(y)].tolist() == y.tolist()
+    assert np.all(y_res[len(y) :] == 1)
+    n_major, n_minor = np.bincount(y_res).tolist()
+    assert n_major == 60
+    if method == "adasyn":
+        assert abs(n_minor - 60) <= 12
+    else:
+        assert n_minor == 60
+
+
+def test_borderline_grows_only_from_samples_in_danger():
+    x, y = _imbalanced(seed=3)
+    k = 3
+    x_res, _ = oversample(x, y, "borderline-smote", k_neighbors=k, random_state=7)
+    rows = np.flatnonzero(y == 1)
+    n_other = _n_other(x, y, rows)
+    danger = np.flatnonzero((n_other >= M / 2) & (n_other < M))
+    assert 0 < len(danger) < len(rows)  # the check can fail both ways
+    synthetic = x_res[len(x) :]
+    minority = x[rows]
+    assert _explained(synthetic, minority, danger, k).all()
+    safe_or_noise = np.setdiff1d(np.arange(len(rows)), danger)
+    assert not _explained(synthetic, minority, safe_or_noise, k).all()
+    # imbalanced-learn reports the same danger set, and the package's rule
+    # (shared with SMOTEDataset) finds it too.
+    from imblearn.over_sampling import BorderlineSMOTE
+
+    sampler = BorderlineSMOTE(k_neighbors=k, m_neighbors=M, random_state=7)
+    sampler.fit_resample(x, y)
+    assert sampler.in_danger_indices[1].tolist() == rows[danger].tolist()
+    assert np.flatnonzero(_oversample.in_danger(n_other)).tolist() == danger.tolist()
+
+
+def test_adasyn_rows_lie_on_minority_knn_segments():
+    x, y = _imbalanced(seed=3)
+    x_res, _ = oversample(x, y, "adasyn", k_neighbors=3, random_state=7)
+    minority = x[y == 1]
+    synthetic = x_res[len(x) :]
+    assert len(synthetic) > 0
+    assert _explained(synthetic, minority, range(len(minority)), 3).all()
+
+
+def test_svm_smote_rows_lie_on_lines_through_minority_neighbours():
+    # SVM-SMOTE interpolates from support vectors in danger and extrapolates
+    # away from safe ones: x_i + u (x_nn - x_i) with u in [-1, 1].
+    x, y = _imbalanced(seed=3)
+    x_res, _ = oversample(x, y, "svm-smote", k_neighbors=3, random_state=7)
+    minority = x[y == 1]
+    synthetic = x_res[len(x) :]
+    bases = range(len(minority))
+    assert _explained(synthetic, minority, bases, 3, u_low=-1.0).all()
+    assert not _explained(synthetic, minority, bases, 1, u_low=-1.0).all()
+
+
+def test_random_rows_are_copies_of_minority_rows():
+    x, y = _imbalanced(seed=3)
+    x_res, _ = oversample(x, y, "random", random_state=7)
+    minority = {tuple(row) for row in x[y == 1]}
+    assert all(tuple(row) in minority for row in x_res[len(x) :])
 
 
 def test_sampling_strategy_dict_and_float():

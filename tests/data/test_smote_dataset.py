@@ -143,6 +143,14 @@ def test_borderline_draws_only_from_samples_in_danger():
     assert set(base.tolist()) <= danger
     assert set(neighbor.tolist()) <= set(minority.tolist())
     assert np.bincount(_epoch(ds)[1]).tolist() == [60, 60]
+    # The danger set is the one imbalanced-learn's BorderlineSMOTE (what
+    # `oversample` runs) finds on the same data.
+    from imblearn.over_sampling import BorderlineSMOTE
+
+    sampler = BorderlineSMOTE(k_neighbors=3, m_neighbors=10, random_state=0)
+    sampler.fit_resample(x, y)
+    assert ds.neighbors_[1][0].tolist() == sorted(danger)
+    assert sampler.in_danger_indices[1].tolist() == sorted(danger)
 
 
 def test_adasyn_counts_follow_majority_share():
