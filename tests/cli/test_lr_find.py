@@ -10,6 +10,7 @@ def _suggestion(out):
     return float(line[0].split(":")[1])
 
 
+@pytest.mark.slow
 def test_builtin_dataset_prints_suggestion_and_saves_plot(tmp_path, capsys):
     plot = tmp_path / "curve.png"
     code = cli.main(
@@ -32,6 +33,7 @@ def test_builtin_dataset_prints_suggestion_and_saves_plot(tmp_path, capsys):
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_csv_regression(tmp_path, capsys):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(200, 3))

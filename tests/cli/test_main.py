@@ -23,6 +23,7 @@ def test_no_subcommand_prints_help_and_exits_2(capsys):
     assert "demo" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_compare_optimizers_trains_and_reports_test_metrics(capsys):
     assert cli.main(["compare-optimizers", "--epochs", "4"]) == 0
     out = capsys.readouterr().out

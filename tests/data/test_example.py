@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from tests._examples import load_example
 
@@ -9,6 +10,7 @@ def test_example_data_is_imbalanced_breast_cancer():
     assert np.bincount(y).tolist() == [357, 36]
 
 
+@pytest.mark.slow
 def test_example_runs_all_three_strategies():
     results = load_example("imbalanced_smote").run(epochs=1, n_splits=2)
     assert list(results) == ["none", "smote", "class weights"]
