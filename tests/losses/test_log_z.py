@@ -77,18 +77,18 @@ def test_matches_direct_integration_to_1e_4():
 
 
 def test_stored_knots_are_what_the_generator_makes():
-    _generate_log_z = _load_generator()
+    generator = _load_generator()
     # It writes the table the package reads.
     import kerasnotes.losses
 
     packaged = pathlib.Path(kerasnotes.losses.__file__).with_name("log_z.npz")
-    assert _generate_log_z.OUTPUT.resolve() == packaged.resolve()
-    with np.load(_generate_log_z.OUTPUT) as table:
+    assert generator.OUTPUT.resolve() == packaged.resolve()
+    with np.load(generator.OUTPUT) as table:
         knots, values = table["alpha"], table["log_z"]
-    np.testing.assert_array_equal(knots, _generate_log_z.knots())
+    np.testing.assert_array_equal(knots, generator.knots())
     assert np.all(np.diff(knots) > 0)
     for i in [0, 17, len(knots) // 2, len(knots) - 1]:
-        assert abs(values[i] - _generate_log_z.log_z(float(knots[i]))) < 1e-9
+        assert abs(values[i] - generator.log_z(float(knots[i]))) < 1e-9
 
 
 def test_shape_dtype_and_finite_gradient():

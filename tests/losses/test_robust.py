@@ -102,15 +102,47 @@ def test_continuous_at_zero_and_two(limit, tensor_alpha):
         )
 
 
-def test_static_and_tensor_alpha_agree():
-    for alpha in [-INF, -7.0, -2.0, -0.3, 0.0, 1e-7, 0.7, 1.0, 1.9999999, 2.0, 2.5]:
-        assert_allclose(
-            _rho(X, alpha, 1.3),
-            _rho(X, alpha, 1.3, tensor_alpha=True),
-            rtol=3e-6,
-            atol=1e-7,
-            err_msg=f"alpha={alpha}",
+def _barron_float64(x, alpha, c):
+    """Barron 2019 in NumPy float64: eq. 1 for a general alpha (through
+    expm1/log1p, so it stays exact next to 0 and 2) and the paper's limits
+    (eq. 3-5) at alpha = 2, 0, -inf."""
+    z = (np.asarray(x, np.float64) / c) ** 2
+    if alpha == 2.0:
+        return 0.5 * z
+    if alpha == 0.0:
+        return np.log(0.5 * z + 1.0)
+    if alpha == -INF:
+        return 1.0 - np.exp(-0.5 * z)
+    b = abs(alpha - 2.0)
+    return b / alpha * np.expm1(0.5 * alpha * np.log1p(z / b))
+
+
+@pytest.mark.parametrize("tensor_alpha", [False, True])
+@pytest.mark.parametrize(
+    "alpha", [-INF, -7.0, -2.0, -0.3, 0.0, 1e-7, 0.7, 1.0, 1.9999999, 2.0, 2.5]
+)
+def test_both_alpha_paths_match_the_paper_in_float64(alpha, tensor_alpha):
+    c = 1.3
+    z = (X.astype(np.float64) / c) ** 2
+    # The written-out special cases agree with the general formula there.
+    written = {
+        1.0: np.sqrt(z + 1.0) - 1.0,
+        -2.0: 2.0 * z / (z + 4.0),
+    }
+    if alpha in written:
+        np.testing.assert_allclose(
+            _barron_float64(X, alpha, c), written[alpha], rtol=1e-12, atol=1e-15
         )
+    # float32 in, float32 out: relative error a few ulps, and the float32
+    # rounding of alpha itself (1.9999999 is 1.99999988 in float32).
+    alpha32 = float(np.float32(alpha))
+    assert_allclose(
+        _rho(X, alpha, c, tensor_alpha=tensor_alpha),
+        _barron_float64(X, alpha32 if tensor_alpha else alpha, c),
+        rtol=3e-6,
+        atol=1e-7,
+        err_msg=f"alpha={alpha}",
+    )
 
 
 def test_broadcasts_per_column_alpha_and_scale():
