@@ -152,16 +152,10 @@ def cross_validate(
           Overoptimistic and Overfitting Approaches", IEEE CIM 2018](
           https://doi.org/10.1109/MCI.2018.2866730)
     """
-    fit_kwargs, oversample_kwargs, random_state = _check_arguments(
-        build_model,
-        n_splits,
-        oversample,
-        fit_kwargs,
-        oversample_kwargs,
-        random_state,
-        task,
-        from_logits,
-    )
+    _check_arguments(build_model, n_splits, oversample, task, from_logits)
+    fit_kwargs = _check_fit_kwargs(fit_kwargs)
+    oversample_kwargs = _check_dict("oversample_kwargs", oversample_kwargs)
+    random_state = _inputs.check_random_state("random_state", random_state)
     features, _ = _inputs.features_to_numpy(x)
     task = task or _task_of(y, oversample)
     folds = _Folds(features, y, task, n_splits, random_state)
@@ -182,37 +176,18 @@ def cross_validate(
     return CrossValidationResult(scores, folds.splits, histories, task)
 
 
-def _check_arguments(
-    build_model,
-    n_splits,
-    oversample,
-    fit_kwargs,
-    oversample_kwargs,
-    random_state,
-    task,
-    from_logits,
-):
+def _check_arguments(build_model, n_splits, oversample, task, from_logits):
     if not callable(build_model):
         raise InputError(
             "Argument `build_model` must be a callable with no arguments that "
             f"returns a compiled Keras model. Received: build_model={build_model!r}"
         )
-    n_splits = _validation.check_positive_int("n_splits", n_splits)
-    if n_splits < 2:
+    if _validation.check_positive_int("n_splits", n_splits) < 2:
         raise InputError(
             f"Argument `n_splits` must be >= 2. Received: n_splits={n_splits}"
         )
     if oversample is not None:
         _validation.check_one_of("oversample", oversample, _oversample.METHODS)
-    fit_kwargs = _check_dict("fit_kwargs", fit_kwargs)
-    for key in ("x", "y", "validation_data"):
-        if key in fit_kwargs:
-            raise InputError(
-                f"`fit_kwargs` must not hold {key!r}: cross_validate passes each "
-                "fold's training part to `fit` and measures on its validation part."
-            )
-    oversample_kwargs = _check_dict("oversample_kwargs", oversample_kwargs)
-    random_state = _inputs.check_random_state("random_state", random_state)
     if task is not None:
         _validation.check_one_of("task", task, ("classification", "regression"))
     if not isinstance(from_logits, (bool, np.bool_)):
@@ -222,7 +197,17 @@ def _check_arguments(
         )
     if task == "regression" and oversample is not None:
         _refuse_oversampling(oversample)
-    return fit_kwargs, oversample_kwargs, random_state
+
+
+def _check_fit_kwargs(fit_kwargs):
+    fit_kwargs = _check_dict("fit_kwargs", fit_kwargs)
+    for key in ("x", "y", "validation_data"):
+        if key in fit_kwargs:
+            raise InputError(
+                f"`fit_kwargs` must not hold {key!r}: cross_validate passes each "
+                "fold's training part to `fit` and measures on its validation part."
+            )
+    return fit_kwargs
 
 
 def _task_of(y, oversample):
