@@ -55,7 +55,9 @@ def test_schedule_roundtrip():
     out = assert_serialization_roundtrip(
         NAG(learning_rate=schedule, momentum=0.5), {"momentum": 0.5}
     )
-    lr = out["keras_file"]._learning_rate
+    lr = keras.optimizers.schedules.deserialize(
+        out["keras_file"].get_config()["learning_rate"]
+    )
     assert isinstance(lr, keras.optimizers.schedules.ExponentialDecay)
     assert lr.decay_steps == 7
 
