@@ -227,9 +227,9 @@ def _draw_pictures(out, result, epochs):
 
     history = result.history()
     path = dict((name, os.path.join(out, name)) for _, name in PICTURES)
-    plot.plot_learning_curves(
-        history, result.objective, path=path["learning_curves.png"]
-    )
+    figure = plot.plot_learning_curves(history, result.objective)
+    figure.suptitle("Best trial: learning curves")
+    figure.savefig(path["learning_curves.png"], dpi=100)
     # The schedule as the trial built it: from the rows it trained on, which
     # oversampling may have multiplied, over the epochs it ran.
     best = result.best_hyperparameters.values
@@ -243,9 +243,9 @@ def _draw_pictures(out, result, epochs):
     ax = plot.plot_schedule(schedule, steps)
     ax.set_title("Best trial: learning-rate schedule")
     ax.figure.savefig(path["learning_rate.png"], dpi=100)
-    plot.plot_objective_vs_learning_rate(
-        result.trials, result.objective, path=path["objective_vs_learning_rate.png"]
-    )
+    figure = plot.plot_objective_vs_learning_rate(result.trials, result.objective)
+    figure.axes[0].set_title("All trials: objective against learning rate")
+    figure.savefig(path["objective_vs_learning_rate.png"], dpi=100)
 
 
 def _summary(table, split, result, tuner, oversample, seed, started):
