@@ -188,6 +188,24 @@ def oversample(
     _validation.check_one_of("method", method, METHODS)
     k_neighbors = _validation.check_positive_int("k_neighbors", k_neighbors)
     random_state = _inputs.check_random_state("random_state", random_state)
+    _check_categorical_argument(method, categorical_features)
+    features, kind, labels = _read_data(x, y, method, categorical_features)
+    targets = _check_classes(labels, sampling_strategy, k_neighbors, method)
+    sampler = _make_sampler(
+        method, sampling_strategy, k_neighbors, categorical_features, random_state
+    )
+    x_res, y_res = _resample(sampler, features, labels, method)
+    if method == "borderline-smote":
+        _check_danger_found(sampler, targets)
+    if kind == "tensor":
+        import keras
+
+        x_res = keras.ops.convert_to_tensor(x_res)
+    return x_res, labels.restore(y_res)
+
+
+def _check_categorical_argument(method, categorical_features):
+    """`categorical_features` is given exactly when the method is SMOTE-NC."""
     if method == "smote-nc" and categorical_features is None:
         raise InputError(
             "method='smote-nc' needs `categorical_features`: the positions, "
@@ -204,6 +222,9 @@ def oversample(
             "`categorical_features` as None."
         )
 
+
+def _read_data(x, y, method, categorical_features):
+    """`(features, kind, labels)`, checked for `method`."""
     features, kind = _inputs.features_to_numpy(x)
     labels = _inputs.Labels(y)
     if kind != "pandas":
@@ -211,7 +232,11 @@ def oversample(
     _inputs.check_same_length(features, labels)
     _check_features(features, method, categorical_features)
     labels.check_several_classes()
+    return features, kind, labels
 
+
+def _check_classes(labels, sampling_strategy, k_neighbors, method):
+    """{class: samples to generate}, once the classes are large enough."""
     targets = check_sampling_strategy(sampling_strategy, labels.values)
     counts = class_counts(labels.values)
     if method in _NEIGHBOUR_METHODS:
@@ -222,26 +247,24 @@ def oversample(
             f"each sample and needs more than {M_NEIGHBORS} samples. Received "
             f"{len(labels)}. Use method='smote'."
         )
+    return targets
 
-    sampler = _make_sampler(
-        method, sampling_strategy, k_neighbors, categorical_features, random_state
-    )
+
+def _resample(sampler, features, labels, method):
     try:
-        x_res, y_res = sampler.fit_resample(features, labels.values)
+        return sampler.fit_resample(features, labels.values)
     except RuntimeError as error:  # ADASYN with no neighbour of another class
         raise InputError(
             f"method={method!r} failed: {error} Use method='smote'."
         ) from error
-    if method == "borderline-smote":
-        danger = sampler.in_danger_indices
-        missing = [c for c, n in targets.items() if n > 0 and c not in danger]
-        if missing:
-            raise no_sample_in_danger(missing)
-    if kind == "tensor":
-        import keras
 
-        x_res = keras.ops.convert_to_tensor(x_res)
-    return x_res, labels.restore(y_res)
+
+def _check_danger_found(sampler, targets):
+    """Borderline-SMOTE found a sample in danger in every class it over-samples."""
+    danger = sampler.in_danger_indices
+    missing = [c for c, n in targets.items() if n > 0 and c not in danger]
+    if missing:
+        raise no_sample_in_danger(missing)
 
 
 def _check_features(features, method, categorical_features):

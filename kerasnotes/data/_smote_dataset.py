@@ -118,49 +118,18 @@ class SMOTEDataset(keras.utils.PyDataset):
         **pydataset_kwargs,
     ):
         super().__init__(**pydataset_kwargs)
-        if method in _oversample.METHODS and method not in METHODS:
-            raise InputError(
-                f"SMOTEDataset supports method in {list(METHODS)}. Received: "
-                f"method={method!r}, which does not split into a fixed "
-                "neighbour graph and per-epoch draws; resample once with "
-                f"`kerasnotes.data.oversample(x, y, method={method!r})` instead."
-            )
-        self.method = _validation.check_one_of("method", method, METHODS)
+        self.method = _checked_method(method)
         self.batch_size = _validation.check_positive_int("batch_size", batch_size)
         self.k_neighbors = _validation.check_positive_int("k_neighbors", k_neighbors)
-        if not isinstance(shuffle, (bool, np.bool_)):
-            raise InputError(
-                "Argument `shuffle` must be True or False. "
-                f"Received: shuffle={shuffle!r}"
-            )
-        self.shuffle = bool(shuffle)
-        self.seed = _inputs.check_random_state("seed", seed)
-        if self.seed is None:
-            self.seed = int(np.random.SeedSequence().generate_state(1)[0])
-
+        self.shuffle = _checked_shuffle(shuffle)
+        self.seed = _checked_seed(seed)
         self._x = _inputs.float_matrix(x)
-        labels = _inputs.Labels(y)
-        _inputs.check_same_length(self._x, labels)
-        labels.check_several_classes()
+        labels = _checked_labels(y, self._x)
         self.classes_ = labels.classes
         self._codes = labels.codes
-        if labels.one_hot:
-            eye = np.eye(labels.n_columns, dtype=labels.dtype)
-            self._y = eye[labels.values]
-            self._target_of_code = eye[self.classes_]
-        elif labels.values.dtype.kind in "biuf":
-            self._y = labels.values
-            self._target_of_code = self.classes_
-        else:  # strings: the model needs numbers
-            self._y = labels.codes.astype("int64")
-            self._target_of_code = np.arange(len(self.classes_))
-
-        targets = _oversample.check_sampling_strategy(sampling_strategy, labels.values)
+        self._y, self._target_of_code = _numeric_targets(labels)
         self.sampling_strategy = sampling_strategy
-        counts = _oversample.class_counts(labels.values)
-        if method != "random":
-            _oversample.check_class_sizes(counts, targets, self.k_neighbors, method)
-        self.n_synthetic_ = {c: int(n) for c, n in targets.items() if n > 0}
+        self.n_synthetic_ = self._synthetic_counts(labels)
         self._build_neighbours()
         self._n_original = len(self._x)
         self._n_synthetic = sum(self.n_synthetic_.values())
@@ -169,6 +138,18 @@ class SMOTEDataset(keras.utils.PyDataset):
         self._draw()
 
     # ----------------------------------------------------------------- set-up
+
+    def _synthetic_counts(self, labels):
+        """{class: synthetic samples per epoch}, for the classes that get any."""
+        targets = _oversample.check_sampling_strategy(
+            self.sampling_strategy, labels.values
+        )
+        counts = _oversample.class_counts(labels.values)
+        if self.method != "random":
+            _oversample.check_class_sizes(
+                counts, targets, self.k_neighbors, self.method
+            )
+        return {c: int(n) for c, n in targets.items() if n > 0}
 
     def _build_neighbours(self):
         """The neighbour graph (and ADASYN's per-sample counts), computed once."""
@@ -303,6 +284,52 @@ class SMOTEDataset(keras.utils.PyDataset):
         a = self._x[self._from[rows]]
         x = a + self._steps[rows] * (self._x[self._to[rows]] - a)
         return x, self._targets[rows]
+
+
+def _checked_method(method):
+    if method in _oversample.METHODS and method not in METHODS:
+        raise InputError(
+            f"SMOTEDataset supports method in {list(METHODS)}. Received: "
+            f"method={method!r}, which does not split into a fixed "
+            "neighbour graph and per-epoch draws; resample once with "
+            f"`kerasnotes.data.oversample(x, y, method={method!r})` instead."
+        )
+    return _validation.check_one_of("method", method, METHODS)
+
+
+def _checked_shuffle(shuffle):
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise InputError(
+            f"Argument `shuffle` must be True or False. Received: shuffle={shuffle!r}"
+        )
+    return bool(shuffle)
+
+
+def _checked_seed(seed):
+    """The seed, or one drawn from the operating system for `None`."""
+    seed = _inputs.check_random_state("seed", seed)
+    if seed is None:
+        seed = int(np.random.SeedSequence().generate_state(1)[0])
+    return seed
+
+
+def _checked_labels(y, x):
+    labels = _inputs.Labels(y)
+    _inputs.check_same_length(x, labels)
+    labels.check_several_classes()
+    return labels
+
+
+def _numeric_targets(labels):
+    """`(y, target_of_code)`: the labels as the model gets them, and the
+    target of each class code."""
+    if labels.one_hot:
+        eye = np.eye(labels.n_columns, dtype=labels.dtype)
+        return eye[labels.values], eye[labels.classes]
+    if labels.values.dtype.kind in "biuf":
+        return labels.values, labels.classes
+    # strings: the model needs numbers
+    return labels.codes.astype("int64"), np.arange(len(labels.classes))
 
 
 def _rng_dtype(dtype):

@@ -172,58 +172,85 @@ def gradient_check(
     check_positive("epsilon", epsilon)
     max_entries = check_positive_int("max_entries", max_entries)
     check_positive("floor", floor)
-    from kerasnotes._internal.autodiff import model_loss_fn
-    from kerasnotes._internal.autodiff import value_and_grad
-
     paths = [v.path for v in model.trainable_variables]
     rng = np.random.default_rng(seed)
     with _float64():
-        clone = _clone_float64(model)
-        fn = model_loss_fn(
-            clone,
-            _as_float64(x),
-            _as_float64(y),
-            _float64_loss(loss),
-            training=training,
-        )
-        values = [
-            np.asarray(keras.ops.convert_to_numpy(v.value), np.float64)
-            for v in clone.trainable_variables
-        ]
+        fn, values = _float64_loss_fn(model, x, y, loss, training)
         tensors = [keras.ops.convert_to_tensor(v, "float64") for v in values]
-        value, (grads,) = value_and_grad(fn, tensors)
-        dtype = keras.backend.standardize_dtype(value.dtype)
-        if dtype != "float64":
-            warnings.warn(
-                f"gradient_check ran in {dtype}, not float64, on this "
-                "backend: finite differences are much less accurate.",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-        grads = [np.asarray(keras.ops.convert_to_numpy(g), np.float64) for g in grads]
-
-        def loss_at(i, flat_index, delta):
-            shifted = values[i].copy()
-            shifted.reshape(-1)[flat_index] += delta
-            trial = list(tensors)
-            trial[i] = keras.ops.convert_to_tensor(shifted, "float64")
-            return float(keras.ops.convert_to_numpy(fn(trial)))
-
+        grads = _autodiff_gradients(fn, tensors)
+        loss_at = _perturbed_loss(fn, values, tensors)
         errors = {}
         for i, path in enumerate(paths):
-            size = values[i].size
-            entries = (
-                np.arange(size)
-                if size <= max_entries
-                else rng.choice(size, max_entries, replace=False)
-            )
-            worst = 0.0
-            for k in entries:
-                numeric = (loss_at(i, k, epsilon) - loss_at(i, k, -epsilon)) / (
-                    2 * epsilon
-                )
-                auto = grads[i].reshape(-1)[k]
-                denominator = max(abs(auto), abs(numeric), floor)
-                worst = max(worst, abs(auto - numeric) / denominator)
-            errors[path] = float(worst)
+            entries = _entries(values[i].size, max_entries, rng)
+            errors[path] = _largest_error(loss_at, i, grads[i], entries, epsilon, floor)
     return errors
+
+
+def _float64_loss_fn(model, x, y, loss, training):
+    """The loss of a float64 clone of `model` on `(x, y)` as a function of
+    its trainable variables, and their values as float64 NumPy arrays."""
+    from kerasnotes._internal.autodiff import model_loss_fn
+
+    clone = _clone_float64(model)
+    fn = model_loss_fn(
+        clone,
+        _as_float64(x),
+        _as_float64(y),
+        _float64_loss(loss),
+        training=training,
+    )
+    values = [
+        np.asarray(keras.ops.convert_to_numpy(v.value), np.float64)
+        for v in clone.trainable_variables
+    ]
+    return fn, values
+
+
+def _autodiff_gradients(fn, tensors):
+    """The backend's gradients of `fn` at `tensors`, as float64 NumPy arrays;
+    warns when the backend did not compute in float64."""
+    from kerasnotes._internal.autodiff import value_and_grad
+
+    value, (grads,) = value_and_grad(fn, tensors)
+    dtype = keras.backend.standardize_dtype(value.dtype)
+    if dtype != "float64":
+        warnings.warn(
+            f"gradient_check ran in {dtype}, not float64, on this "
+            "backend: finite differences are much less accurate.",
+            RuntimeWarning,
+            stacklevel=3,  # the caller of gradient_check
+        )
+    return [np.asarray(keras.ops.convert_to_numpy(g), np.float64) for g in grads]
+
+
+def _perturbed_loss(fn, values, tensors):
+    """`loss_at(i, flat_index, delta)`: the loss with entry `flat_index` of
+    variable `i` moved by `delta`."""
+
+    def loss_at(i, flat_index, delta):
+        shifted = values[i].copy()
+        shifted.reshape(-1)[flat_index] += delta
+        trial = list(tensors)
+        trial[i] = keras.ops.convert_to_tensor(shifted, "float64")
+        return float(keras.ops.convert_to_numpy(fn(trial)))
+
+    return loss_at
+
+
+def _entries(size, max_entries, rng):
+    """The flat indices checked in a variable of `size` entries."""
+    if size <= max_entries:
+        return np.arange(size)
+    return rng.choice(size, max_entries, replace=False)
+
+
+def _largest_error(loss_at, i, grad, entries, epsilon, floor):
+    """The largest relative error of `grad`, variable `i`'s gradient, over
+    `entries`, against central finite differences."""
+    worst = 0.0
+    for k in entries:
+        numeric = (loss_at(i, k, epsilon) - loss_at(i, k, -epsilon)) / (2 * epsilon)
+        auto = grad.reshape(-1)[k]
+        denominator = max(abs(auto), abs(numeric), floor)
+        worst = max(worst, abs(auto - numeric) / denominator)
+    return float(worst)
