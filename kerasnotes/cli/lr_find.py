@@ -2,6 +2,7 @@
 scikit-learn's breast-cancer data."""
 
 from kerasnotes._internal.errors import InputError
+from kerasnotes.cli import check_positive
 
 OPTIMIZERS = {
     "sgd": lambda keras: keras.optimizers.SGD(0.01),
@@ -36,8 +37,7 @@ def add_arguments(parser, name):
 def run(args):
     if (args.csv is None) != (args.target is None):
         raise InputError("--csv and --target go together")
-    if args.batch_size <= 0:
-        raise InputError(f"--batch-size must be > 0, got {args.batch_size}")
+    check_positive(args, "batch_size")
     if args.num_steps <= 1:
         raise InputError(f"--num-steps must be > 1, got {args.num_steps}")
     if not 0 < args.start_lr < args.end_lr:

@@ -36,6 +36,17 @@ def check_path(path):
     )
 
 
+def numeric_vector(values):
+    """`values` as a non-empty 1-D float64 array, or None if they are not."""
+    import numpy as np
+
+    try:
+        vector = np.asarray(values, dtype="float64")
+    except (TypeError, ValueError):
+        return None
+    return vector if vector.ndim == 1 and vector.size else None
+
+
 def check_axes(ax):
     """Checks that `ax` is None or a matplotlib `Axes`."""
     if ax is None:

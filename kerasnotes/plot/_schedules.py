@@ -28,11 +28,8 @@ def _check_schedule(schedule):
 def _check_steps(steps):
     if _is_number(steps):
         return np.arange(check_positive_int("steps", steps))
-    try:
-        grid = np.asarray(steps, dtype="float64")
-    except (TypeError, ValueError):
-        grid = None
-    if grid is None or grid.ndim != 1 or grid.size == 0:
+    grid = _figure.numeric_vector(steps)
+    if grid is None:
         raise InputError(
             "Argument `steps` must be an integer > 0 or a non-empty 1-D sequence "
             f"of steps. Received: steps={steps!r}"

@@ -28,11 +28,8 @@ def _check_history(history):
         )
     curves = {}
     for name, values in history.items():
-        try:
-            curve = np.asarray(values, dtype="float64")
-        except (TypeError, ValueError):
-            curve = None
-        if curve is None or curve.ndim != 1 or curve.size == 0:
+        curve = _figure.numeric_vector(values)
+        if curve is None:
             raise InputError(
                 f"Argument `history` must map each metric to a non-empty list of "
                 f"numbers. Received: history[{name!r}]={values!r}"
