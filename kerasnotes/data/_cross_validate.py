@@ -212,7 +212,7 @@ def _check_fit_kwargs(fit_kwargs):
 
 def _task_of(y, oversample):
     """`"classification"` or `"regression"`, by `kerasnotes.data.infer_task`."""
-    if _task.is_classification(_task.infer_task(y)):
+    if _task.infer_task(y) != "regression":
         return "classification"
     if oversample is not None:
         _refuse_oversampling(oversample)

@@ -50,7 +50,3 @@ def infer_task(y):
     if integral and len(values) <= MAX_CLASSES:
         return "binary" if len(values) == 2 else "multiclass"
     return "regression"
-
-
-def is_classification(task):
-    return task in ("binary", "multiclass")
