@@ -8,9 +8,14 @@ from kerasnotes._internal.validation import check_learning_rate
 from kerasnotes._internal.validation import check_optional_weight_decay
 from kerasnotes._internal.validation import check_positive
 from kerasnotes._internal.validation import check_unit_interval
+from kerasnotes.optimizers._momentum import MomentumScheduleMixin
+from kerasnotes.optimizers._momentum import check_momentum
+from kerasnotes.optimizers._momentum import momentum_value
+from kerasnotes.optimizers._momentum import one_minus
+from kerasnotes.optimizers._momentum import serialize_momentum
 
 
-class AdamBase(keras.optimizers.Optimizer):
+class AdamBase(MomentumScheduleMixin, keras.optimizers.Optimizer):
     """Adam with an optional AMSGrad maximum; the base of AdamW and AMSGrad.
 
     The update, with `t` the 1-based step (the notes, 000 "Adam"; Kingma & Ba
@@ -25,7 +30,12 @@ class AdamBase(keras.optimizers.Optimizer):
     ```
 
     `epsilon` is the "epsilon hat" of that efficient form, as in Keras.
+    `beta_1` may be a schedule (`kerasnotes.optimizers._momentum`); `beta_1^t`
+    then uses the current step's value, as PyTorch's Adam does when a
+    scheduler changes its betas.
     """
+
+    MOMENTUM_ARGUMENTS = ("beta_1",)
 
     def __init__(
         self,
@@ -37,7 +47,7 @@ class AdamBase(keras.optimizers.Optimizer):
         **kwargs,
     ):
         check_learning_rate(learning_rate)
-        check_unit_interval("beta_1", beta_1)
+        beta_1 = check_momentum("beta_1", beta_1)
         check_unit_interval("beta_2", beta_2)
         check_positive("epsilon", epsilon)
         check_optional_weight_decay(kwargs)
@@ -46,7 +56,7 @@ class AdamBase(keras.optimizers.Optimizer):
                 f"Argument `amsgrad` must be a bool. Received: amsgrad={amsgrad!r}"
             )
         super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta_1 = float(beta_1)
+        self.beta_1 = beta_1
         self.beta_2 = float(beta_2)
         self.epsilon = float(epsilon)
         self.amsgrad = amsgrad
@@ -66,13 +76,19 @@ class AdamBase(keras.optimizers.Optimizer):
         learning_rate = ops.cast(learning_rate, dtype)
         gradient = ops.cast(gradient, dtype)
         local_step = ops.cast(self.iterations + 1, dtype)
-        beta_1_power = ops.power(ops.cast(self.beta_1, dtype), local_step)
+        beta_1 = momentum_value(self, self.beta_1, dtype)
+        beta_1_power = ops.power(beta_1, local_step)
         beta_2_power = ops.power(ops.cast(self.beta_2, dtype), local_step)
         index = self._get_variable_index(variable)
         m = self._momentums[index]
         v = self._velocities[index]
         alpha = learning_rate * ops.sqrt(1 - beta_2_power) / (1 - beta_1_power)
-        self.assign_add(m, ops.multiply(ops.subtract(gradient, m), 1 - self.beta_1))
+        self.assign_add(
+            m,
+            ops.multiply(
+                ops.subtract(gradient, m), one_minus(self, self.beta_1, dtype)
+            ),
+        )
         self.assign_add(
             v,
             ops.multiply(ops.subtract(ops.square(gradient), v), 1 - self.beta_2),
@@ -90,7 +106,7 @@ class AdamBase(keras.optimizers.Optimizer):
         config = super().get_config()
         config.update(
             {
-                "beta_1": self.beta_1,
+                "beta_1": serialize_momentum(self.beta_1),
                 "beta_2": self.beta_2,
                 "epsilon": self.epsilon,
                 "amsgrad": self.amsgrad,

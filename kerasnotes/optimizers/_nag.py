@@ -5,11 +5,14 @@ from keras import ops
 
 from kerasnotes._internal.validation import check_learning_rate
 from kerasnotes._internal.validation import check_optional_weight_decay
-from kerasnotes._internal.validation import check_unit_interval
+from kerasnotes.optimizers._momentum import MomentumScheduleMixin
+from kerasnotes.optimizers._momentum import check_momentum
+from kerasnotes.optimizers._momentum import momentum_value
+from kerasnotes.optimizers._momentum import serialize_momentum
 
 
 @keras.saving.register_keras_serializable(package="kerasnotes")
-class NAG(keras.optimizers.Optimizer):
+class NAG(MomentumScheduleMixin, keras.optimizers.Optimizer):
     """Nesterov accelerated gradient (NAG).
 
     Momentum that evaluates the gradient at the look-ahead point. The notes
@@ -63,12 +66,14 @@ class NAG(keras.optimizers.Optimizer):
           https://arxiv.org/abs/1212.0901)
     """
 
+    MOMENTUM_ARGUMENTS = ("momentum",)
+
     def __init__(self, learning_rate=0.01, momentum=0.9, **kwargs):
         check_learning_rate(learning_rate)
-        check_unit_interval("momentum", momentum)
+        momentum = check_momentum("momentum", momentum)
         check_optional_weight_decay(kwargs)
         super().__init__(learning_rate=learning_rate, **kwargs)
-        self.momentum = float(momentum)
+        self.momentum = momentum
 
     def build(self, var_list):
         if self.built:
@@ -79,7 +84,7 @@ class NAG(keras.optimizers.Optimizer):
     def update_step(self, gradient, variable, learning_rate):
         learning_rate = ops.cast(learning_rate, variable.dtype)
         gradient = ops.cast(gradient, variable.dtype)
-        momentum = ops.cast(self.momentum, variable.dtype)
+        momentum = momentum_value(self, self.momentum, variable.dtype)
         m = self.momentums[self._get_variable_index(variable)]
         scaled_gradient = ops.multiply(gradient, learning_rate)
         new_m = ops.subtract(ops.multiply(m, momentum), scaled_gradient)
@@ -91,5 +96,5 @@ class NAG(keras.optimizers.Optimizer):
 
     def get_config(self):
         config = super().get_config()
-        config.update({"momentum": self.momentum})
+        config.update({"momentum": serialize_momentum(self.momentum)})
         return config

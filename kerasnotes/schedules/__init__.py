@@ -4,11 +4,14 @@ subclasses, pure functions of the optimizer's iteration count written with
 
 Each is registered as ``kerasnotes>Name`` and saves with the optimizer that
 uses it. `WarmUp` puts a linear warmup in front of a constant or any schedule.
+`OneCycleMomentum` is a schedule for an optimizer's momentum or `beta_1`
+(`kerasnotes.optimizers`), the partner of a `OneCycle` rate.
 """
 
 from kerasnotes.schedules._cosine_annealing import CosineAnnealing
 from kerasnotes.schedules._cyclical import CyclicalLearningRate
 from kerasnotes.schedules._one_cycle import OneCycle
+from kerasnotes.schedules._one_cycle_momentum import OneCycleMomentum
 from kerasnotes.schedules._step_decay import StepDecay
 from kerasnotes.schedules._warm_restarts import CosineAnnealingWarmRestarts
 from kerasnotes.schedules._warmup import WarmUp
@@ -19,5 +22,6 @@ __all__ = [
     "WarmUp",
     "CyclicalLearningRate",
     "OneCycle",
+    "OneCycleMomentum",
     "StepDecay",
 ]

@@ -16,6 +16,38 @@ STRATEGIES = ("cos", "linear")
 _ANNEAL = {"cos": cosine_interpolate, "linear": linear_interpolate}
 
 
+def check_cycle(total_steps, pct_start):
+    """Checks the cycle's length and the rising fraction; returns both."""
+    total_steps = check_positive_int("total_steps", total_steps)
+    if total_steps < 2:
+        raise InputError(
+            f"Argument `total_steps` must be > 1. Received: total_steps={total_steps!r}"
+        )
+    check_unit_interval("pct_start", pct_start, closed_low=False)
+    if pct_start * total_steps <= 1:
+        raise InputError(
+            "Argument `pct_start` must be > 1 / total_steps "
+            f"({1 / total_steps!r}) so that the cycle rises for at "
+            f"least one step. Received: pct_start={pct_start!r}"
+        )
+    return total_steps, float(pct_start)
+
+
+def one_cycle_value(step, total_steps, pct_start, values, anneal_strategy):
+    """The one-cycle curve through `values = (start, peak, end)`: `start` at
+    step 0, `peak` at step `pct_start * total_steps - 1`, `end` at step
+    `total_steps - 1` and after, each phase annealed by `anneal_strategy`
+    (PyTorch's `OneCycleLR` phases, for its rate and for its momentum)."""
+    start, peak_value, end = values
+    last = float(total_steps - 1)
+    step = ops.minimum(as_float_step(step), last)
+    peak = pct_start * total_steps - 1.0
+    anneal = _ANNEAL[anneal_strategy]
+    rising = anneal(start, peak_value, ops.divide(step, peak))
+    falling = anneal(peak_value, end, ops.divide(ops.subtract(step, peak), last - peak))
+    return ops.where(ops.less_equal(step, peak), rising, falling)
+
+
 @keras.saving.register_keras_serializable(package="kerasnotes")
 class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
     """One cycle: up from a low rate to the maximum, then far below the start.
@@ -77,43 +109,25 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
         anneal_strategy="cos",
     ):
         check_positive("maximal_learning_rate", maximal_learning_rate)
-        self.total_steps = check_positive_int("total_steps", total_steps)
-        if self.total_steps < 2:
-            raise InputError(
-                "Argument `total_steps` must be > 1. "
-                f"Received: total_steps={total_steps!r}"
-            )
-        check_unit_interval("pct_start", pct_start, closed_low=False)
-        if pct_start * self.total_steps <= 1:
-            raise InputError(
-                "Argument `pct_start` must be > 1 / total_steps "
-                f"({1 / self.total_steps!r}) so that the rate rises for at "
-                f"least one step. Received: pct_start={pct_start!r}"
-            )
+        self.total_steps, self.pct_start = check_cycle(total_steps, pct_start)
         check_positive("div_factor", div_factor)
         check_positive("final_div_factor", final_div_factor)
         self.anneal_strategy = check_one_of(
             "anneal_strategy", anneal_strategy, STRATEGIES
         )
         self.maximal_learning_rate = float(maximal_learning_rate)
-        self.pct_start = float(pct_start)
         self.div_factor = float(div_factor)
         self.final_div_factor = float(final_div_factor)
 
     def __call__(self, step):
-        last = float(self.total_steps - 1)
-        step = ops.minimum(as_float_step(step), last)
-        peak = self.pct_start * self.total_steps - 1.0
         initial = self.maximal_learning_rate / self.div_factor
-        final = initial / self.final_div_factor
-        anneal = _ANNEAL[self.anneal_strategy]
-        rising = anneal(initial, self.maximal_learning_rate, ops.divide(step, peak))
-        falling = anneal(
-            self.maximal_learning_rate,
-            final,
-            ops.divide(ops.subtract(step, peak), last - peak),
+        return one_cycle_value(
+            step,
+            self.total_steps,
+            self.pct_start,
+            (initial, self.maximal_learning_rate, initial / self.final_div_factor),
+            self.anneal_strategy,
         )
-        return ops.where(ops.less_equal(step, peak), rising, falling)
 
     def get_config(self):
         return {
