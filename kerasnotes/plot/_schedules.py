@@ -1,4 +1,5 @@
-"""`plot_schedule` and `schedule_values`: a learning rate against the step."""
+"""`plot_schedule` and `schedule_values`: a learning rate (and a momentum)
+against the step."""
 
 import numbers
 
@@ -7,6 +8,7 @@ import numpy as np
 from kerasnotes._internal.errors import InputError
 from kerasnotes._internal.validation import check_non_negative
 from kerasnotes._internal.validation import check_positive_int
+from kerasnotes._internal.validation import check_unit_interval
 from kerasnotes.plot import _figure
 
 
@@ -22,6 +24,19 @@ def _check_schedule(schedule):
     raise InputError(
         "Argument `schedule` must be a LearningRateSchedule, a callable of the "
         f"step or a number >= 0. Received: schedule={schedule!r}"
+    )
+
+
+def _check_momentum(momentum):
+    if momentum is None:
+        return momentum
+    if _is_number(momentum):
+        return check_unit_interval("momentum", momentum)
+    if callable(momentum):
+        return momentum
+    raise InputError(
+        "Argument `momentum` must be None, a LearningRateSchedule, a callable "
+        f"of the step or a number in [0, 1). Received: momentum={momentum!r}"
     )
 
 
@@ -83,18 +98,67 @@ def schedule_values(schedule, steps):
     return grid, np.asarray([_rate_at(schedule, step) for step in grid])
 
 
-def _default_label(schedule):
+def _default_label(schedule, constant="constant"):
     if _is_number(schedule):
-        return f"constant {float(schedule):g}"
+        return f"{constant} {float(schedule):g}"
     return type(schedule).__name__
 
 
-def plot_schedule(schedule, steps, *, ax=None, path=None, log_scale=False, label=None):
+# The twin axes of a learning-rate axes that holds the momentum curves is
+# marked with this (artist) label, so that a later call with the same `ax`
+# draws on it and the legend finds its lines.
+_MOMENTUM_AXES = "kerasnotes momentum"
+
+
+def _momentum_axes(ax, create):
+    """The momentum twin of `ax`: the one an earlier call made, else a new
+    one (behind `ax`, so that the legend on `ax` is drawn on top) when
+    `create`, else None."""
+    for other in ax.figure.axes:
+        if (
+            other is not ax
+            and other.get_label() == _MOMENTUM_AXES
+            and ax.get_shared_x_axes().joined(ax, other)
+        ):
+            return other
+    if not create:
+        return None
+    twin = ax.twinx()
+    twin.set_label(_MOMENTUM_AXES)
+    twin.set_ylabel("momentum")
+    # `ax` goes in front with a transparent background; the twin, behind,
+    # paints the background `ax` had.
+    twin.patch.set_facecolor(ax.patch.get_facecolor())
+    twin.patch.set_visible(ax.patch.get_visible())
+    ax.patch.set_visible(False)
+    ax.set_zorder(twin.get_zorder() + 1)
+    return twin
+
+
+def plot_schedule(
+    schedule,
+    steps,
+    *,
+    ax=None,
+    path=None,
+    log_scale=False,
+    label=None,
+    momentum=None,
+):
     """Draws a learning-rate schedule against the optimizer's step.
 
     Works for any schedule, this package's or Keras's (anything callable on
     a step), and for a constant. The schedule is evaluated one step at a
     time, as the optimizer calls it (`schedule_values`).
+
+    With `momentum`, the momentum (or `beta_1`) schedule of the same run is
+    drawn too, dashed and in another colour, on a twin y-axis on the right
+    labelled "momentum" (`ax.twinx()`), and one legend lists both curves:
+    the one-cycle picture of a rate going up while the momentum goes down.
+    The twin is made once per learning-rate axes: later calls with the same
+    `ax` draw their momentum on it, and their legend still lists every
+    curve of both axes. It is not returned; right after the call that made
+    it, it is the figure's last axes, `ax.figure.axes[-1]`.
 
     The figure is built without `pyplot` and no matplotlib backend is
     selected; in a notebook, show the new figure as `ax.figure`.
@@ -107,12 +171,22 @@ def plot_schedule(schedule, steps, *, ax=None, path=None, log_scale=False, label
             Defaults to `None` (a new figure).
         path: Where to save the figure (PNG, SVG, ... by extension).
             Defaults to `None` (not saved).
-        log_scale: Log scale for the learning rate. Defaults to `False`.
-        label: Legend label. Defaults to `None` (the schedule's class name,
-            or "constant 0.01" for a float).
+        log_scale: Log scale for the learning rate (the momentum axis stays
+            linear). Defaults to `False`.
+        label: Legend label of the learning rate. Defaults to `None` (the
+            schedule's class name, or "constant 0.01" for a float).
+        momentum: A momentum schedule to draw on the right axis, evaluated
+            at the same steps by `schedule_values`: a
+            `keras.optimizers.schedules.LearningRateSchedule` (e.g.
+            `kerasnotes.schedules.OneCycleMomentum`), a callable of the step,
+            or a float in [0, 1) (a constant momentum). Its legend label is
+            the class name, or "constant momentum 0.9" for a float. Defaults
+            to `None` (no momentum drawn).
 
     Returns:
-        The matplotlib `Axes` drawn on.
+        The matplotlib `Axes` of the learning rate (the legend is on it);
+        the momentum's twin axes is `ax.figure.axes[-1]` after the call
+        that made it.
 
     Example:
 
@@ -123,17 +197,44 @@ def plot_schedule(schedule, steps, *, ax=None, path=None, log_scale=False, label
     >>> ax = plot_schedule(0.01, 200, ax=ax)  # a constant, on the same axes
     >>> len(ax.lines)
     2
+
+    A one-cycle rate with its momentum, the momentum on the right axis:
+
+    >>> momentum = kerasnotes.schedules.OneCycleMomentum(total_steps=200)
+    >>> ax = plot_schedule(schedule, 200, momentum=momentum, path="cycle.png")
+    >>> twin = ax.figure.axes[-1]
+    >>> twin.get_ylabel(), round(float(twin.lines[0].get_ydata()[59]), 6)
+    ('momentum', 0.85)
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['OneCycle', 'OneCycleMomentum']
     """
     _figure.check_axes(ax)
     _figure.check_path(path)
+    momentum = _check_momentum(momentum)
     xs, ys = schedule_values(schedule, steps)
+    if momentum is not None:
+        _, momenta = schedule_values(momentum, steps)
     ax = _figure.axes_or_new(ax)
     ax.plot(xs, ys, label=label or _default_label(schedule))
     ax.set_xlabel("step (optimizer iteration)")
     ax.set_ylabel("learning rate")
     if log_scale:
         ax.set_yscale("log")
-    ax.legend()
+    twin = _momentum_axes(ax, create=momentum is not None)
+    if momentum is not None:
+        twin.plot(
+            xs,
+            momenta,
+            # The colour after the rate's in the colour cycle ("CN" wraps).
+            color=f"C{len(ax.lines)}",
+            linestyle="--",
+            label=_default_label(momentum, constant="constant momentum"),
+        )
+    handles, labels = ax.get_legend_handles_labels()
+    if twin is not None:
+        twin_handles, twin_labels = twin.get_legend_handles_labels()
+        handles, labels = handles + twin_handles, labels + twin_labels
+    ax.legend(handles, labels)
     ax.grid(True, alpha=0.3)
     _figure.save(ax.figure, path)
     return ax

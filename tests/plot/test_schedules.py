@@ -3,12 +3,30 @@ import numpy as np
 import pytest
 
 from kerasnotes import schedules
+from kerasnotes._internal.errors import InputError
 from kerasnotes.plot import plot_schedule
 from kerasnotes.plot import schedule_values
 from kerasnotes.testing import assert_allclose
 from tests.schedules._reference import one_cycle
 
 pytest.importorskip("matplotlib", reason="plots need the `plot` extra (matplotlib)")
+
+
+def one_cycle_momentum(t, T, pct=0.3, base=0.85, top=0.95):
+    """Smith 2018, section 4.2, as PyTorch's OneCycleLR cycles the momentum:
+    cosine from `top` at step 0 down to `base` at step pct * T - 1, then
+    back up to `top` at step T - 1 (and after)."""
+    t = np.minimum(np.asarray(t, dtype="float64"), T - 1)
+    turn = pct * T - 1
+
+    def anneal(a, b, u):
+        return b + (a - b) * (1 + np.cos(np.pi * u)) / 2
+
+    return np.where(
+        t <= turn,
+        anneal(top, base, t / turn),
+        anneal(base, top, (t - turn) / (T - 1 - turn)),
+    )
 
 
 def test_plots_our_schedule_to_png(tmp_path):
@@ -52,6 +70,96 @@ def test_a_constant_is_labelled_with_its_value():
     assert_allclose(ax.lines[0].get_ydata(), np.full(4, 0.003))
 
 
+def test_momentum_is_drawn_on_a_twin_axis_with_one_legend(tmp_path):
+    path = tmp_path / "cycle.png"
+    rate = schedules.OneCycle(0.1, 100, pct_start=0.25)
+    momentum = schedules.OneCycleMomentum(
+        100, pct_start=0.25, base_momentum=0.8, max_momentum=0.9
+    )
+    ax = plot_schedule(rate, 100, momentum=momentum, path=path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    twin = ax.figure.axes[-1]
+    assert twin is not ax and len(ax.figure.axes) == 2
+    assert ax.get_shared_x_axes().joined(ax, twin)
+    assert twin.get_ylabel() == "momentum"
+    assert ax.get_ylabel() == "learning rate"
+    # The rate's line is as without momentum; the momentum's is the closed
+    # form (0.9 at steps 0 and 99, 0.8 at the turn, step 24).
+    (rate_line,) = ax.lines
+    (momentum_line,) = twin.lines
+    assert list(rate_line.get_xdata()) == list(range(100))
+    assert_allclose(
+        rate_line.get_ydata(),
+        [one_cycle(t, 0.1, 100, pct=0.25) for t in range(100)],
+        rtol=1e-5,
+        atol=1e-8,
+    )
+    alone = plot_schedule(rate, 100).lines[0]
+    assert list(rate_line.get_ydata()) == list(alone.get_ydata())
+    assert rate_line.get_color() == alone.get_color()
+    assert list(momentum_line.get_xdata()) == list(range(100))
+    expected = one_cycle_momentum(np.arange(100), 100, 0.25, 0.8, 0.9)
+    assert_allclose(expected[[0, 24, 99]], [0.9, 0.8, 0.9], atol=1e-12)
+    assert_allclose(momentum_line.get_ydata(), expected, rtol=1e-6, atol=1e-7)
+    # Another colour and linestyle, and one legend (on the rate's axes,
+    # drawn in front of the twin) listing both.
+    assert momentum_line.get_color() != rate_line.get_color()
+    assert momentum_line.get_linestyle() != rate_line.get_linestyle()
+    assert twin.get_legend() is None
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["OneCycle", "OneCycleMomentum"]
+    assert ax.get_zorder() > twin.get_zorder()
+
+
+def test_a_constant_momentum_and_overlays_share_the_twin(tmp_path):
+    ax = plot_schedule(schedules.StepDecay(0.1, 2), 6, momentum=0.9, label="step")
+    twin = ax.figure.axes[-1]
+    assert_allclose(ax.lines[0].get_ydata(), [0.1, 0.1, 0.05, 0.05, 0.025, 0.025])
+    assert_allclose(twin.lines[0].get_ydata(), np.full(6, 0.9))
+    # A later call on the same axes draws its momentum on the same twin,
+    # and every call's legend lists all the curves.
+    path = tmp_path / "overlay.svg"
+    plot_schedule(0.02, 6, ax=ax)
+    plot_schedule(0.03, 6, ax=ax, momentum=lambda step: 0.5, path=path)
+    assert len(ax.figure.axes) == 2 and ax.figure.axes[-1] is twin
+    assert len(ax.lines) == 3 and len(twin.lines) == 2
+    assert_allclose(twin.lines[1].get_ydata(), np.full(6, 0.5))
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == [
+        "step",
+        "constant 0.02",
+        "constant 0.03",
+        "constant momentum 0.9",
+        "function",
+    ]
+    assert path.read_text().lstrip().startswith("<?xml")
+
+
+def test_without_momentum_there_is_no_twin():
+    ax = plot_schedule(schedules.OneCycle(0.1, 20), 20)
+    assert ax.figure.axes == [ax]
+
+
+@pytest.mark.parametrize(
+    "momentum, message",
+    [
+        ("cos", "must be None, a LearningRateSchedule, a callable of the step"),
+        (True, "must be None, a LearningRateSchedule, a callable of the step"),
+        ([0.9], "must be None, a LearningRateSchedule, a callable of the step"),
+        (1.0, r"must be in \[0, 1\)"),
+        (-0.1, r"must be in \[0, 1\)"),
+        (float("nan"), "must be finite"),
+    ],
+)
+def test_bad_momentum_names_the_argument_and_value(momentum, message):
+    with pytest.raises(
+        InputError, match=rf"Argument `momentum` {message}.*Received: momentum="
+    ) as raised:
+        plot_schedule(0.1, 10, momentum=momentum)
+    assert str(raised.value).endswith(f"Received: momentum={momentum!r}")
+    assert isinstance(raised.value, ValueError)
+
+
 @pytest.mark.parametrize(
     "schedule, steps, kwargs, name",
     [
@@ -65,6 +173,8 @@ def test_a_constant_is_labelled_with_its_value():
         (0.1, [0, float("nan")], {}, "steps"),
         (0.1, 10, {"ax": "axes"}, "ax"),
         (0.1, 10, {"path": 3}, "path"),
+        (0.1, 10, {"momentum": "cos"}, "momentum"),
+        (0.1, 10, {"momentum": 1.5}, "momentum"),
     ],
 )
 def test_bad_arguments_name_the_argument_and_value(schedule, steps, kwargs, name):
