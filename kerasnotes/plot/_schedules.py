@@ -115,10 +115,14 @@ def _momentum_axes(ax, create):
     one (behind `ax`, so that the legend on `ax` is drawn on top) when
     `create`, else None."""
     for other in ax.figure.axes:
+        # A twin shares the x-axis of `ax` and its place; a subplot beside it
+        # made with `sharex=True` (which may have a twin of its own) only the
+        # x-axis.
         if (
             other is not ax
             and other.get_label() == _MOMENTUM_AXES
             and ax.get_shared_x_axes().joined(ax, other)
+            and other.get_position().bounds == ax.get_position().bounds
         ):
             return other
     if not create:

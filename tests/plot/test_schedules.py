@@ -135,6 +135,21 @@ def test_a_constant_momentum_and_overlays_share_the_twin(tmp_path):
     assert path.read_text().lstrip().startswith("<?xml")
 
 
+def test_subplots_sharing_the_x_axis_get_a_twin_each(tmp_path):
+    from matplotlib.figure import Figure
+
+    figure = Figure(layout="constrained")
+    left, right = figure.subplots(1, 2, sharex=True)
+    plot_schedule(0.1, 5, ax=left, momentum=0.9, path=tmp_path / "a.png")
+    plot_schedule(0.2, 5, ax=right, momentum=0.8)
+    # After a save (the layout applied) the left twin is still found.
+    plot_schedule(0.3, 5, ax=left, momentum=0.7, path=tmp_path / "b.png")
+    assert len(figure.axes) == 4
+    left_twin, right_twin = figure.axes[2:]
+    assert [line.get_ydata()[0] for line in left_twin.lines] == [0.9, 0.7]
+    assert [line.get_ydata()[0] for line in right_twin.lines] == [0.8]
+
+
 def test_without_momentum_there_is_no_twin():
     ax = plot_schedule(schedules.OneCycle(0.1, 20), 20)
     assert ax.figure.axes == [ax]
