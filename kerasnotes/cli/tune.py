@@ -233,14 +233,14 @@ def _draw_pictures(out, result, epochs):
     # The schedule as the trial built it: from the rows it trained on, which
     # oversampling may have multiplied, over the epochs it ran.
     best = result.best_hyperparameters.values
-    schedule = _space.SCHEDULES[best["schedule"]](
+    policy = _space.SCHEDULES[best["schedule"]](
         best["learning_rate"],
         _space.total_steps(result.train_size, best["batch_size"], epochs),
     )
     steps = _space.total_steps(
         result.train_size, best["batch_size"], len(history["loss"])
     )
-    ax = plot.plot_schedule(schedule, steps)
+    ax = plot.plot_schedule(policy.learning_rate, steps, momentum=policy.momentum)
     ax.set_title("Best trial: learning-rate schedule")
     ax.figure.savefig(path["learning_rate.png"], dpi=100)
     figure = plot.plot_objective_vs_learning_rate(result.trials, result.objective)

@@ -35,8 +35,8 @@ class Lookahead(keras.optimizers.Optimizer):
 
     The wrapped ("inner") optimizer updates the model's weights, the fast
     weights `theta`, at every step. Lookahead keeps a second copy, the slow
-    weights `phi`, starting from the model's weights when the optimizer is
-    built. After every `sync_period`-th step (steps `k, 2k, ...` with `k =
+    weights `phi`, starting from the model's weights as they are at the first
+    step. After every `sync_period`-th step (steps `k, 2k, ...` with `k =
     sync_period`) it moves the slow weights part of the way to the fast ones
     and restarts the fast weights from there (Zhang et al. 2019, Algorithm 1;
     notes 000, "Adam Variants", and 004, "Optimizing Learning Rate"):
@@ -63,7 +63,11 @@ class Lookahead(keras.optimizers.Optimizer):
 
     A step counts when the inner optimizer's `iterations` advances, so
     steps it skips (a `LossScaleOptimizer` inside, on non-finite gradients)
-    or accumulates (`gradient_accumulation_steps`) do not count.
+    or accumulates (`gradient_accumulation_steps`) do not count. For mixed
+    precision wrap the other way, `LossScaleOptimizer(Lookahead(...))`, as
+    `model.compile` does under a `mixed_float16` policy: on JAX, Keras's
+    `LossScaleOptimizer` cannot be the inner optimizer (its `apply` branches
+    with side effects, which JAX cannot trace).
 
     Like Keras's `LossScaleOptimizer`, the wrapper delegates: `learning_rate`
     (read and set, so `LRFinder`, `ReduceLROnPlateau` and schedules act on
@@ -118,12 +122,18 @@ class Lookahead(keras.optimizers.Optimizer):
         if self.built:
             return
         self.inner_optimizer.build(var_list)
-        self._slow_weights = []
-        for variable in var_list:
-            slow = self.add_variable_from_reference(variable, "slow")
-            # A copy: on JAX the same buffer may not back two variables.
-            slow.assign(ops.copy(variable))
-            self._slow_weights.append(slow)
+        # The slow weights start as copies of the model's weights, taken at
+        # the first step: Keras may build an optimizer inside the first
+        # traced (even XLA-compiled) train step, where neither an `assign`
+        # here nor an initializer reading another variable would work.
+        self._slow_weights = self.add_optimizer_variables(var_list, "slow")
+        self._slow_weights_set = self.add_variable(
+            shape=(),
+            dtype="int32",
+            initializer="zeros",
+            aggregation="only_first_replica",
+            name="slow_weights_set",
+        )
         super().build(var_list)
 
     @property
@@ -164,6 +174,15 @@ class Lookahead(keras.optimizers.Optimizer):
             if not self.built:
                 with keras.name_scope(self.name, caller=self):
                     self.build(trainable_variables)
+        slow_weights = [
+            self._slow_weights[self._get_variable_index(v)] for v in trainable_variables
+        ]
+        self._assign_when(
+            ops.equal(self._slow_weights_set, 0),
+            lambda: [ops.copy(v.value) for v in trainable_variables],
+            slow_weights,
+        )
+        self._slow_weights_set.assign(1)
         # A copy: on some backends converting a variable gives a view of it.
         before = ops.copy(self.inner_optimizer.iterations)
         self.inner_optimizer.apply(grads, trainable_variables)
@@ -172,25 +191,42 @@ class Lookahead(keras.optimizers.Optimizer):
             ops.not_equal(after, before),
             ops.equal(ops.mod(after, self.sync_period), 0),
         )
-        self._synchronize(synchronize, trainable_variables)
 
-    def _synchronize(self, synchronize, trainable_variables):
-        """On synchronization steps, `phi += alpha * (theta - phi)`, `theta =
-        phi`; otherwise both stay. Written as a select, not a branch, so it
-        is one traced program on every backend (JAX's stateless step
-        included) and under `tf.distribute`."""
-        for variable in trainable_variables:
-            slow_variable = self._slow_weights[self._get_variable_index(variable)]
-            slow = slow_variable.value
-            fast = ops.cast(variable.value, slow.dtype)
-            moved = ops.add(
-                slow, ops.multiply(ops.subtract(fast, slow), self.slow_step_size)
-            )
-            new_slow = ops.where(synchronize, moved, slow)
-            slow_variable.assign(new_slow)
-            variable.assign(
-                ops.cast(ops.where(synchronize, new_slow, fast), variable.dtype)
-            )
+        def synchronized():
+            """`phi += alpha * (theta - phi)`, then `theta = phi`."""
+            new_slow = [
+                ops.add(
+                    s.value,
+                    ops.multiply(ops.subtract(f.value, s.value), self.slow_step_size),
+                )
+                for s, f in zip(slow_weights, trainable_variables)
+            ]
+            return new_slow + new_slow
+
+        self._assign_when(synchronize, synchronized, slow_weights + trainable_variables)
+
+    @staticmethod
+    def _assign_when(condition, values, variables):
+        """`variables[i] = values()[i]` where `condition` holds, else nothing.
+
+        A branch, so the work is done only on the steps that need it. On JAX
+        the train step is stateless: its branches return values and the
+        variables are assigned after it (the branch not taken returns the
+        current values, which XLA passes through). On TensorFlow and PyTorch
+        the taken branch assigns in place.
+        """
+        if keras.backend.backend() == "jax":
+            current = [v.value for v in variables]
+            new = ops.cond(condition, values, lambda: current)
+            for variable, value in zip(variables, new):
+                variable.assign(value)
+            return
+
+        def assign():
+            for variable, value in zip(variables, values()):
+                variable.assign(value)
+
+        ops.cond(condition, assign, lambda: None)
 
     def finalize_variable_values(self, var_list):
         self.inner_optimizer.finalize_variable_values(var_list)

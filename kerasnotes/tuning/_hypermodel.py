@@ -56,9 +56,11 @@ class HyperMLP(keras_tuner.HyperModel):
                    for SELU)
     dropout        [0, 0.5] in steps of 0.1
     regularizer    none, l1, l2, elastic_net; strength log-uniform [1e-6, 1e-2]
-    optimizer      nag, adamw, amsgrad, adam, rmsprop
+    optimizer      nag, adamw, amsgrad, radam, lookahead_radam (Ranger),
+                   adam, rmsprop
     learning_rate  log-uniform [1e-4, 1e-1]
-    schedule       constant, cosine, warmup_cosine, ...
+    schedule       constant, cosine, warmup_cosine, ..., one_cycle_momentum
+                   (the one-cycle rate with the momentum cycled against it)
     batch_size     16, 32, 64, 128, 256
     loss           from the task (binary/multiclass cross-entropy; mse or
                    huber for regression, ...)
@@ -244,9 +246,11 @@ class HyperMLP(keras_tuner.HyperModel):
         steps = _space.total_steps(
             self.train_size or 1024, v["batch_size"], self.epochs
         )
-        learning_rate = _space.SCHEDULES[v["schedule"]](v["learning_rate"], steps)
+        policy = _space.SCHEDULES[v["schedule"]](v["learning_rate"], steps)
         model.compile(
-            optimizer=_space.OPTIMIZERS[v["optimizer"]](learning_rate),
+            optimizer=_space.OPTIMIZERS[v["optimizer"]](
+                policy.learning_rate, policy.momentum
+            ),
             loss=_space.LOSSES[self.task][v["loss"]](),
             metrics=metrics,
         )

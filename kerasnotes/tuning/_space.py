@@ -70,27 +70,65 @@ ACTIVATIONS = {
     "maxout": Activation(_maxout(pieces=2), initializers.XavierUniform),
 }
 
-# name -> (learning_rate or schedule) -> optimizer
+
+def _or(momentum, default):
+    """The schedule's momentum, or the optimizer's usual constant."""
+    return default if momentum is None else momentum
+
+
+def _adam(learning_rate, momentum):
+    """Keras's Adam; with a momentum schedule, this package's AdamW without
+    decay (the same update, and its beta_1 takes a schedule)."""
+    if momentum is None:
+        return keras.optimizers.Adam(learning_rate)
+    return optimizers.AdamW(learning_rate, weight_decay=0.0, beta_1=momentum)
+
+
+# name -> (learning_rate or schedule, momentum schedule or None) -> optimizer.
+# The momentum schedule is the momentum of NAG and the beta_1 of the Adam
+# family; Keras's RMSprop takes a constant momentum only and keeps its own.
 OPTIMIZERS = {
-    "nag": lambda lr: optimizers.NAG(lr, momentum=0.9),
-    "adamw": lambda lr: optimizers.AdamW(lr, weight_decay=1e-4),
-    "amsgrad": lambda lr: optimizers.AMSGrad(lr),
-    "adam": lambda lr: keras.optimizers.Adam(lr),
-    "rmsprop": lambda lr: keras.optimizers.RMSprop(lr),
+    "nag": lambda lr, m: optimizers.NAG(lr, momentum=_or(m, 0.9)),
+    "adamw": lambda lr, m: optimizers.AdamW(lr, weight_decay=1e-4, beta_1=_or(m, 0.9)),
+    "amsgrad": lambda lr, m: optimizers.AMSGrad(lr, beta_1=_or(m, 0.9)),
+    "radam": lambda lr, m: optimizers.RAdam(lr, beta_1=_or(m, 0.9)),
+    "lookahead_radam": lambda lr, m: optimizers.Lookahead(
+        optimizers.RAdam(lr, beta_1=_or(m, 0.9))
+    ),
+    "adam": _adam,
+    "rmsprop": lambda lr, m: keras.optimizers.RMSprop(lr),
 }
 
-# name -> (peak learning rate, total optimizer steps) -> float or schedule
+
+@dataclasses.dataclass(frozen=True)
+class Policy:
+    """What a schedule choice sets: the learning rate (a float or a schedule)
+    and, for momentum cycling, a schedule for the optimizer's momentum."""
+
+    learning_rate: object
+    momentum: object = None
+
+
+# name -> (peak learning rate, total optimizer steps) -> Policy
 SCHEDULES = {
-    "constant": lambda lr, steps: lr,
-    "cosine": lambda lr, steps: schedules.CosineAnnealing(lr, steps),
-    "warmup_cosine": lambda lr, steps: schedules.WarmUp(
-        schedules.CosineAnnealing(lr, max(1, steps - _warmup(steps))),
-        _warmup(steps),
+    "constant": lambda lr, steps: Policy(lr),
+    "cosine": lambda lr, steps: Policy(schedules.CosineAnnealing(lr, steps)),
+    "warmup_cosine": lambda lr, steps: Policy(
+        schedules.WarmUp(
+            schedules.CosineAnnealing(lr, max(1, steps - _warmup(steps))),
+            _warmup(steps),
+        )
     ),
-    "cyclical": lambda lr, steps: schedules.CyclicalLearningRate(
-        lr / 10, lr, step_size=max(1, steps // 8), mode="triangular2"
+    "cyclical": lambda lr, steps: Policy(
+        schedules.CyclicalLearningRate(
+            lr / 10, lr, step_size=max(1, steps // 8), mode="triangular2"
+        )
     ),
-    "one_cycle": lambda lr, steps: schedules.OneCycle(lr, max(steps, 10)),
+    "one_cycle": lambda lr, steps: Policy(schedules.OneCycle(lr, max(steps, 10))),
+    "one_cycle_momentum": lambda lr, steps: Policy(
+        schedules.OneCycle(lr, max(steps, 10)),
+        schedules.OneCycleMomentum(max(steps, 10)),
+    ),
 }
 
 

@@ -16,7 +16,7 @@ from tests.optimizers._support import PAIRS
 from tests.optimizers._support import regression_data
 from tests.optimizers._support import small_model
 
-NAMES = ["NAG", "AdamW", "AMSGrad"]
+NAMES = ["NAG", "AdamW", "AMSGrad", "RAdam"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -118,13 +118,20 @@ MIRRORED_SCRIPT = textwrap.dedent(
     strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
     assert strategy.num_replicas_in_sync == 2
     worst = 0.0
-    for name in ["NAG", "AdamW", "AMSGrad"]:
+    makers = {
+        name: (lambda name=name: getattr(optimizers, name)(0.02))
+        for name in ["NAG", "AdamW", "AMSGrad", "RAdam"]
+    }
+    makers["Lookahead(RAdam)"] = lambda: optimizers.Lookahead(
+        optimizers.RAdam(0.02), sync_period=3)
+    makers["Lookahead(SGD)"] = lambda: optimizers.Lookahead(
+        keras.optimizers.SGD(0.05, momentum=0.9), sync_period=5, slow_step_size=0.6)
+    for name, make in makers.items():
         weights = []
         for scope in (strategy, tf.distribute.get_strategy()):
             with scope.scope():
                 model = small_model()
-                model.compile(optimizer=getattr(optimizers, name)(0.02),
-                              loss="mse")
+                model.compile(optimizer=make(), loss="mse")
             model.fit(x, y, batch_size=32, epochs=3, shuffle=False, verbose=0)
             weights.append(model.get_weights())
         for a, b in zip(*weights):

@@ -57,6 +57,22 @@ def one_cycle(t, lr_max, T, pct=0.3, div=25.0, final_div=1e4, strategy="cos"):
     return anneal(lr_max, lr_end, (t - peak) / (T - 1 - peak))
 
 
+def one_cycle_momentum(t, T, pct=0.3, base=0.85, top=0.95, strategy="cos"):
+    """Smith 2018, section 4.2: from `top` down to `base` where the rate
+    peaks (step pct * T - 1), back up to `top` at step T - 1."""
+    peak = pct * T - 1
+    t = min(t, T - 1)
+
+    def anneal(a, b, u):
+        if strategy == "cos":
+            return b + (a - b) * (1 + math.cos(math.pi * u)) / 2
+        return a + (b - a) * u
+
+    if t <= peak:
+        return anneal(top, base, t / peak)
+    return anneal(base, top, (t - peak) / (T - 1 - peak))
+
+
 def step_decay(t, lr0, s, drop=0.5):
     return lr0 * drop ** (t // s)
 

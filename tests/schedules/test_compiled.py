@@ -41,6 +41,14 @@ CASES = [
     ),
     (schedules.StepDecay(0.1, 7, 0.3), lambda t: ref.step_decay(t, 0.1, 7, 0.3)),
     (
+        schedules.OneCycleMomentum(30, 0.3, 0.8, 0.9),
+        lambda t: ref.one_cycle_momentum(t, 30, 0.3, 0.8, 0.9),
+    ),
+    (
+        schedules.OneCycleMomentum(23, 0.25, anneal_strategy="linear"),
+        lambda t: ref.one_cycle_momentum(t, 23, 0.25, strategy="linear"),
+    ),
+    (
         schedules.WarmUp(schedules.CosineAnnealing(0.1, 20), 5, 0.01),
         lambda t: (
             0.01 + 0.09 * t / 5 if t < 5 else ref.cosine_annealing(t - 5, 0.1, 20)

@@ -35,13 +35,24 @@ def test_default_space_covers_the_issue():
     assert {"relu", "leaky_relu", "elu", "selu", "swish", "maxout"} == set(
         space["activation"].values
     )
-    assert {"nag", "adamw", "amsgrad", "adam", "rmsprop"} == set(
-        space["optimizer"].values
-    )
+    assert {
+        "nag",
+        "adamw",
+        "amsgrad",
+        "radam",
+        "lookahead_radam",
+        "adam",
+        "rmsprop",
+    } == set(space["optimizer"].values)
     assert {"none", "l1", "l2", "elastic_net"} == set(space["regularizer"].values)
-    assert {"constant", "cosine", "warmup_cosine", "cyclical", "one_cycle"} == set(
-        space["schedule"].values
-    )
+    assert {
+        "constant",
+        "cosine",
+        "warmup_cosine",
+        "cyclical",
+        "one_cycle",
+        "one_cycle_momentum",
+    } == set(space["schedule"].values)
     lr = space["learning_rate"]
     assert (lr.min_value, lr.max_value, lr.sampling) == (1e-4, 1e-1, "log")
 
@@ -118,6 +129,8 @@ def test_swish_and_maxout_blocks_use_this_package_layers():
         ("nag", optimizers.NAG),
         ("adamw", optimizers.AdamW),
         ("amsgrad", optimizers.AMSGrad),
+        ("radam", optimizers.RAdam),
+        ("lookahead_radam", optimizers.Lookahead),
         ("adam", keras.optimizers.Adam),
         ("rmsprop", keras.optimizers.RMSprop),
     ],
@@ -126,6 +139,48 @@ def test_optimizer_choices(name, cls):
     model, _ = _build(HyperMLP("binary", input_dim=4), optimizer=name)
     # isinstance: on PyTorch, Keras swaps its Adam and RMSprop for subclasses.
     assert isinstance(model.optimizer, cls)
+    if name == "lookahead_radam":  # Ranger
+        assert isinstance(model.optimizer.inner_optimizer, optimizers.RAdam)
+
+
+@pytest.mark.parametrize(
+    "optimizer, attribute",
+    [
+        ("nag", "momentum"),
+        ("adamw", "beta_1"),
+        ("amsgrad", "beta_1"),
+        ("radam", "beta_1"),
+        ("lookahead_radam", "beta_1"),
+        ("adam", "beta_1"),
+    ],
+)
+def test_one_cycle_momentum_cycles_the_optimizers_momentum(optimizer, attribute):
+    hypermodel = HyperMLP("binary", input_dim=4, train_size=320, epochs=10)
+    model, _ = _build(
+        hypermodel,
+        optimizer=optimizer,
+        schedule="one_cycle_momentum",
+        learning_rate=0.01,
+        batch_size=32,
+    )
+    opt = model.optimizer
+    if optimizer == "lookahead_radam":
+        opt = opt.inner_optimizer
+    if optimizer == "adam":  # Keras's Adam takes no schedule: AdamW without decay
+        assert type(opt) is optimizers.AdamW and opt.weight_decay == 0.0
+    rate = keras.optimizers.schedules.deserialize(opt.get_config()["learning_rate"])
+    momentum = getattr(opt, attribute)
+    assert isinstance(rate, schedules.OneCycle)
+    assert isinstance(momentum, schedules.OneCycleMomentum)
+    assert momentum.total_steps == rate.total_steps == 100  # 320 / 32 * 10
+    assert momentum.pct_start == rate.pct_start
+
+
+def test_rmsprop_keeps_a_constant_momentum_under_one_cycle_momentum():
+    hypermodel = HyperMLP("binary", input_dim=4, train_size=320, epochs=10)
+    model, _ = _build(hypermodel, optimizer="rmsprop", schedule="one_cycle_momentum")
+    assert isinstance(model.optimizer, keras.optimizers.RMSprop)
+    assert model.optimizer.get_config()["momentum"] == 0.0
 
 
 @pytest.mark.parametrize(
@@ -136,6 +191,7 @@ def test_optimizer_choices(name, cls):
         ("warmup_cosine", schedules.WarmUp, 0.0),
         ("cyclical", schedules.CyclicalLearningRate, None),
         ("one_cycle", schedules.OneCycle, None),
+        ("one_cycle_momentum", schedules.OneCycle, None),
     ],
 )
 def test_schedule_choices_peak_at_the_learning_rate(schedule, cls, last):
