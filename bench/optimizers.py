@@ -7,10 +7,11 @@ script prints the median of the per-round ratios ours/reference.
 
 Goals: NAG, AdamW and AMSGrad <= 1.05 against their Keras counterparts;
 RAdam <= 1.10 against Keras's Adam (the rectification adds a few scalar
-operations and an element-wise select per weight); Lookahead(Adam) <= 1.15 against the same
-Adam alone (it does an extra pass over the weights every step: the
-synchronization is a select, not a branch, so the slow and fast weights are
-read and written at each step, not only every `sync_period` steps).
+operations and an element-wise select per weight); Lookahead(Adam) <= 1.15
+against the same Adam alone. Lookahead branches (`ops.cond`) on whether the
+step synchronizes, so the pass over the slow and fast weights is done only
+every `sync_period` steps on TensorFlow and JAX; each step also evaluates
+the condition and a first-step branch that copies the slow weights once.
 
 Run:  python bench/optimizers.py [--rounds 15] [--steps 10]
 Backend: KERAS_BACKEND (tensorflow by default).

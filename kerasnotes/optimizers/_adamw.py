@@ -38,8 +38,11 @@ class AdamW(AdamBase):
             `0.001`.
         weight_decay: Float >= 0, the decoupled decay rate `lambda`. Defaults
             to `0.004`.
-        beta_1: Float in [0, 1). Decay of the first-moment estimate. Defaults
-            to `0.9`.
+        beta_1: Float in [0, 1), or a schedule of it (such as
+            `kerasnotes.schedules.OneCycleMomentum`); with a schedule,
+            `beta_1^t` uses the current step's value, as `torch.optim.AdamW`
+            under `OneCycleLR(cycle_momentum=True)` does. Decay of the
+            first-moment estimate. Defaults to `0.9`.
         beta_2: Float in [0, 1). Decay of the second-moment estimate. Defaults
             to `0.999`.
         epsilon: Float > 0 added to `sqrt(v_hat)`. Defaults to `1e-7`.

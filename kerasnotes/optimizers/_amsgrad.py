@@ -33,8 +33,10 @@ class AMSGrad(AdamBase):
             `keras.optimizers.schedules.LearningRateSchedule`, or a callable
             that takes no arguments and returns the value to use. Defaults to
             `0.001`.
-        beta_1: Float in [0, 1). Decay of the first-moment estimate. Defaults
-            to `0.9`.
+        beta_1: Float in [0, 1), or a schedule of it (such as
+            `kerasnotes.schedules.OneCycleMomentum`); with a schedule,
+            `beta_1^t` uses the current step's value. Decay of the
+            first-moment estimate. Defaults to `0.9`.
         beta_2: Float in [0, 1). Decay of the second-moment estimate. Defaults
             to `0.999`.
         epsilon: Float > 0 added to `sqrt(v_hat)` for numerical stability.

@@ -43,7 +43,11 @@ class NAG(MomentumScheduleMixin, keras.optimizers.Optimizer):
             `keras.optimizers.schedules.LearningRateSchedule`, or a callable
             that takes no arguments and returns the value to use. Defaults to
             `0.01`.
-        momentum: Float in [0, 1). Decay of the velocity. Defaults to `0.9`.
+        momentum: Float in [0, 1), or a
+            `keras.optimizers.schedules.LearningRateSchedule` of it (such as
+            `kerasnotes.schedules.OneCycleMomentum`) evaluated at the same step
+            as the learning rate; the update is the one above with that step's
+            value. Decay of the velocity. Defaults to `0.9`.
         **kwargs: The base optimizer's keyword arguments: `weight_decay`,
             `clipnorm`, `clipvalue`, `global_clipnorm`, `use_ema`,
             `ema_momentum`, `ema_overwrite_frequency`, `loss_scale_factor`,
