@@ -72,6 +72,17 @@ def check_positive_int(name, value):
     _fail(name, "a positive integer", value)
 
 
+def check_non_negative_int(name, value):
+    """Checks that `value` is an integer >= 0 (an integral float is accepted,
+    bools are not); returns it as an `int`."""
+    integral = isinstance(value, numbers.Integral) or (
+        isinstance(value, numbers.Real) and float(value).is_integer()
+    )
+    if isinstance(value, bool) or not integral or value < 0:
+        _fail(name, "an integer >= 0", value)
+    return int(value)
+
+
 def check_one_of(name, value, choices):
     """Checks that `value` is one of `choices`."""
     if value not in choices:

@@ -1,12 +1,11 @@
 """Stochastic weight averaging (SWA) as a callback."""
 
-import numbers
 import warnings
 
 import keras
 import numpy as np
 
-from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_non_negative_int
 from kerasnotes._internal.validation import check_positive_int
 from kerasnotes.callbacks._batch_norm import batch_norm_layers
 from kerasnotes.callbacks._batch_norm import batch_source
@@ -127,7 +126,7 @@ class SWA(keras.callbacks.Callback):
         self, start_epoch=0, frequency=1, batch_norm_data=None, *, batch_size=32
     ):
         super().__init__()
-        self.start_epoch = _check_non_negative_int("start_epoch", start_epoch)
+        self.start_epoch = check_non_negative_int("start_epoch", start_epoch)
         self.frequency = check_positive_int("frequency", frequency)
         self.batch_size = check_positive_int("batch_size", batch_size)
         if batch_norm_data is not None:
@@ -221,16 +220,3 @@ def _average_dtype(variable, value):
     if "float" in dtype:
         return np.float32
     return value.dtype
-
-
-def _check_non_negative_int(name, value):
-    """Checks that `value` is an integer >= 0 (an integral float is
-    accepted, bools are not) and returns it as an `int`."""
-    integral = isinstance(value, numbers.Integral) or (
-        isinstance(value, numbers.Real) and float(value).is_integer()
-    )
-    if isinstance(value, bool) or not integral or value < 0:
-        raise InputError(
-            f"Argument `{name}` must be an integer >= 0. Received: {name}={value!r}"
-        )
-    return int(value)
