@@ -17,6 +17,7 @@ from kerasnotes import diagnostics  # noqa: E402
 from kerasnotes import initializers  # noqa: E402  (registers the initializers)
 from kerasnotes import layers  # noqa: E402  (registers the layers)
 from kerasnotes import losses  # noqa: E402  (registers the losses)
+from kerasnotes import models  # noqa: E402  (registers SAM)
 from kerasnotes import optimizers  # noqa: E402  (registers the optimizers)
 from kerasnotes import schedules  # noqa: E402  (registers the schedules)
 
@@ -28,6 +29,7 @@ __all__ = [
     "initializers",
     "layers",
     "losses",
+    "models",
     "optimizers",
     "schedules",
     "__version__",

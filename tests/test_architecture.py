@@ -16,15 +16,13 @@ COMPONENTS = {
     "optimizers",
     "schedules",
 }
-TRAINING_TOOLS = {"callbacks", "diagnostics"}
+# Models that change how a wrapped model trains (SAM) are training tools.
+TRAINING_TOOLS = {"callbacks", "diagnostics", "models"}
 # layer -> the kerasnotes layers it may import ("_internal" is open to all).
 ALLOWED = {
     **{name: COMPONENTS for name in COMPONENTS},
     **{name: COMPONENTS | TRAINING_TOOLS | {"plot"} for name in TRAINING_TOOLS},
     "data": COMPONENTS,
-    # Models that change how a wrapped model trains (SAM) sit on the
-    # components, like the training tools.
-    "models": COMPONENTS,
     "plot": COMPONENTS | TRAINING_TOOLS,
     "tuning": COMPONENTS | TRAINING_TOOLS | {"data"},
     "testing": COMPONENTS | TRAINING_TOOLS | {"data"},

@@ -47,9 +47,12 @@ def test_version_matches_metadata():
 
 
 def test_components_are_registered():
-    for name in ["NAG", "AdamW", "AMSGrad"]:
+    for name in ["NAG", "AdamW", "AMSGrad", "RAdam", "Lookahead"]:
         obj = keras.saving.get_registered_object(f"kerasnotes>{name}")
         assert obj is getattr(kerasnotes.optimizers, name)
+    assert keras.saving.get_registered_object("kerasnotes>SAM") is (
+        kerasnotes.models.SAM
+    )
 
 
 def test_initializers_module_runs_without_docstrings(monkeypatch):
