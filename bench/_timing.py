@@ -12,6 +12,23 @@ import statistics
 import time
 
 
+def mlp(inputs=512, width=1536, outputs=10):
+    """The optimizer and SAM benches' MLP: 512 -> 1536 -> 1536 -> 512 -> 10,
+    about 3.94M parameters."""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    return keras.Sequential(
+        [
+            keras.Input((inputs,)),
+            keras.layers.Dense(width, activation="relu"),
+            keras.layers.Dense(width, activation="relu"),
+            keras.layers.Dense(inputs, activation="relu"),
+            keras.layers.Dense(outputs),
+        ]
+    )
+
+
 def train_step_setup(doc, rounds, steps, features, note=""):
     """Command line and data of a train-step benchmark.
 

@@ -46,20 +46,6 @@ PAIRS = {
 }
 
 
-def mlp(inputs=512, width=1536, outputs=10):
-    """512 -> 1536 -> 1536 -> 512 -> 10: about 3.94M parameters."""
-    keras.utils.set_random_seed(0)
-    return keras.Sequential(
-        [
-            keras.Input((inputs,)),
-            keras.layers.Dense(width, activation="relu"),
-            keras.layers.Dense(width, activation="relu"),
-            keras.layers.Dense(inputs, activation="relu"),
-            keras.layers.Dense(outputs),
-        ]
-    )
-
-
 def main():
     args, x, y = _timing.train_step_setup(__doc__, rounds=15, steps=10, features=512)
     print(
@@ -68,7 +54,8 @@ def main():
     )
     for name, (ours, reference) in PAIRS.items():
         models = [
-            _timing.compile_and_warm(mlp(), make(), x, y) for make in (ours, reference)
+            _timing.compile_and_warm(_timing.mlp(), make(), x, y)
+            for make in (ours, reference)
         ]
         ours_ms, ref_ms, ratio = _timing.compare_steps(
             *models, x, y, args.rounds, args.steps

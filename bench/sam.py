@@ -26,20 +26,6 @@ CASES = {
 }
 
 
-def mlp(inputs=512, width=1536, outputs=10):
-    """512 -> 1536 -> 1536 -> 512 -> 10: about 3.94M parameters."""
-    keras.utils.set_random_seed(0)
-    return keras.Sequential(
-        [
-            keras.Input((inputs,)),
-            keras.layers.Dense(width, activation="relu"),
-            keras.layers.Dense(width, activation="relu"),
-            keras.layers.Dense(inputs, activation="relu"),
-            keras.layers.Dense(outputs),
-        ]
-    )
-
-
 def main():
     args, x, y = _timing.train_step_setup(__doc__, rounds=15, steps=10, features=512)
     print(
@@ -47,9 +33,11 @@ def main():
     )
     for name, kwargs in CASES.items():
         sam = _timing.compile_and_warm(
-            SAM(mlp(), **kwargs), keras.optimizers.Adam(1e-3), x, y
+            SAM(_timing.mlp(), **kwargs), keras.optimizers.Adam(1e-3), x, y
         )
-        plain = _timing.compile_and_warm(mlp(), keras.optimizers.Adam(1e-3), x, y)
+        plain = _timing.compile_and_warm(
+            _timing.mlp(), keras.optimizers.Adam(1e-3), x, y
+        )
         sam_ms, plain_ms, ratio = _timing.compare_steps(
             sam, plain, x, y, args.rounds, args.steps
         )

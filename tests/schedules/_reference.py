@@ -41,9 +41,9 @@ def cyclical(t, lo, hi, s, mode="triangular", gamma=1.0):
     return lo + (hi - lo) * max(0.0, 1 - x) * scale
 
 
-def one_cycle(t, lr_max, T, pct=0.3, div=25.0, final_div=1e4, strategy="cos"):
-    lr0 = lr_max / div
-    lr_end = lr0 / final_div
+def _one_cycle_curve(t, T, pct, start, peak_value, end, strategy):
+    """PyTorch's two OneCycleLR phases: `start` at step 0, `peak_value` at
+    step pct * T - 1, `end` at step T - 1 and after."""
     peak = pct * T - 1
     t = min(t, T - 1)
 
@@ -53,24 +53,19 @@ def one_cycle(t, lr_max, T, pct=0.3, div=25.0, final_div=1e4, strategy="cos"):
         return a + (b - a) * u
 
     if t <= peak:
-        return anneal(lr0, lr_max, t / peak)
-    return anneal(lr_max, lr_end, (t - peak) / (T - 1 - peak))
+        return anneal(start, peak_value, t / peak)
+    return anneal(peak_value, end, (t - peak) / (T - 1 - peak))
+
+
+def one_cycle(t, lr_max, T, pct=0.3, div=25.0, final_div=1e4, strategy="cos"):
+    lr0 = lr_max / div
+    return _one_cycle_curve(t, T, pct, lr0, lr_max, lr0 / final_div, strategy)
 
 
 def one_cycle_momentum(t, T, pct=0.3, base=0.85, top=0.95, strategy="cos"):
     """Smith 2018, section 4.2: from `top` down to `base` where the rate
     peaks (step pct * T - 1), back up to `top` at step T - 1."""
-    peak = pct * T - 1
-    t = min(t, T - 1)
-
-    def anneal(a, b, u):
-        if strategy == "cos":
-            return b + (a - b) * (1 + math.cos(math.pi * u)) / 2
-        return a + (b - a) * u
-
-    if t <= peak:
-        return anneal(top, base, t / peak)
-    return anneal(base, top, (t - peak) / (T - 1 - peak))
+    return _one_cycle_curve(t, T, pct, top, base, top, strategy)
 
 
 def step_decay(t, lr0, s, drop=0.5):
