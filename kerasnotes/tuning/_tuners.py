@@ -6,6 +6,7 @@ import os
 import keras
 import keras_tuner
 
+from kerasnotes.tuning import _cv
 from kerasnotes.tuning._hypermodel import check_finite
 
 # The names `search(tuner=...)` and `kerasnotes tune --tuner` accept.
@@ -69,14 +70,17 @@ class _Reporting:
         )
 
 
-def make_tuner(name, *, max_trials, epochs, verbose=1, **kwargs):
+def make_tuner(name, *, max_trials, epochs, verbose=1, folds=None, **kwargs):
     """The tuner `name` of `TUNERS`, reporting, for at most `max_trials`.
 
     `kwargs` go to the tuner's constructor (hypermodel, objective,
     directory, ...). Hyperband trains its trials for up to `epochs` epochs.
+    With `folds` (a list of `_cv.Fold`), every trial is cross-validated over
+    them.
     """
     base = TUNERS[name]
-    cls = type(f"Reporting{base.__name__}", (_Reporting, base), {})
+    mixins = (_Reporting,) if folds is None else (_Reporting, _cv.CrossValidated)
+    cls = type(f"Reporting{base.__name__}", mixins + (base,), {})
     if name == "hyperband":
         tuner = cls(max_epochs=epochs, factor=3, **kwargs)
         # KerasTuner's Hyperband takes no trial budget; its oracle honours the
@@ -86,4 +90,6 @@ def make_tuner(name, *, max_trials, epochs, verbose=1, **kwargs):
         tuner = cls(max_trials=max_trials, **kwargs)
     tuner.verbose = verbose
     tuner.total_trials = max_trials
+    if folds is not None:
+        tuner.folds = list(folds)
     return tuner
