@@ -1,7 +1,5 @@
 """HyperMLP: a KerasTuner HyperModel over this package's components."""
 
-import numbers
-
 import keras
 import keras_tuner
 import numpy as np
@@ -9,6 +7,7 @@ import numpy as np
 from kerasnotes._internal.errors import InputError
 from kerasnotes._internal.validation import check_one_of
 from kerasnotes._internal.validation import check_positive_int
+from kerasnotes.tuning import _choices
 from kerasnotes.tuning import _space
 
 _CATEGORICAL = {
@@ -71,6 +70,11 @@ class HyperMLP(keras_tuner.HyperModel):
 
         HyperMLP("binary", activation="selu", optimizer=("adamw", "nag"),
                  depth=(2, 3), learning_rate=(1e-3, 1e-2))
+
+    The optimizer, learning rate, schedule, activation and regularizer have
+    the names and values a user's own `build(hp)` declares with
+    `choose_optimizer`, `choose_activation` and `choose_regularizer`; HyperMLP
+    builds its optimizer and regularizers with those functions.
 
     Trials are ranked by a validation metric that does not depend on the loss
     or the regularizer: cross-entropy (`val_xent`) for classification, RMSE
@@ -160,26 +164,9 @@ class HyperMLP(keras_tuner.HyperModel):
 
     def _check_choice(self, name, value):
         if name in _RANGES:
-            low, high = _RANGES[name]
-            values = value if isinstance(value, (tuple, list)) else (value,)
-            if len(values) not in (1, 2) or not all(
-                isinstance(v, numbers.Real) and low <= v <= high for v in values
-            ):
-                raise InputError(
-                    f"Argument `{name}` must be a number or a (low, high) pair "
-                    f"within [{low}, {high}]. Received: {name}={value!r}"
-                )
-            return tuple(sorted(values))
+            return _choices.check_range(name, value, _RANGES[name])
         if name in _CATEGORICAL or name == "loss":
-            options = self._options(name)
-            values = tuple(value) if isinstance(value, (tuple, list)) else (value,)
-            unknown = [v for v in values if v not in options]
-            if unknown or not values:
-                raise InputError(
-                    f"Argument `{name}` must be one or more of {options}. "
-                    f"Received: {name}={value!r}"
-                )
-            return values
+            return _choices.check_choice(name, value, self._options(name))
         raise InputError(
             f"Unknown choice `{name}`. Choices: "
             f"{sorted(list(_RANGES) + list(_CATEGORICAL) + ['loss'])}. "
@@ -188,20 +175,18 @@ class HyperMLP(keras_tuner.HyperModel):
 
     def _categorical(self, hp, name):
         values = self.choices.get(name, self._options(name))
-        if len(values) == 1:
-            return hp.Fixed(name, values[0])
-        return hp.Choice(name, list(values))
+        return _choices.declare_choice(hp, name, values)
 
     def _range(self, hp, name, *, log=False, step=None):
-        values = self.choices.get(name, _RANGES[name])
-        low, high = values[0], values[-1]
-        if low == high:
-            return hp.Fixed(name, low)
-        if name == "depth":
-            return hp.Int(name, int(low), int(high))
-        if self.discrete:
-            step = 10 if log else (step or (high - low) / 5)
-        return hp.Float(name, low, high, step=step, sampling="log" if log else "linear")
+        return _choices.declare_range(
+            hp,
+            name,
+            self.choices.get(name, _RANGES[name]),
+            integer=name == "depth",
+            log=log,
+            step=step,
+            discrete=self.discrete,
+        )
 
     def declare_hyperparameters(self, hp):
         """Declares the whole space, so every tuner sees it up front."""
@@ -231,13 +216,10 @@ class HyperMLP(keras_tuner.HyperModel):
             )
         v = self._declare(hp)
         activation = _space.ACTIVATIONS[v["activation"]]
-        regularizer = _space.REGULARIZERS[v["regularizer"]]
         layers = [keras.Input((self.input_dim,))]
         for _ in range(v["depth"]):
             layers += activation.layers(
-                v["units"],
-                activation.initializer(),
-                regularizer(v["regularization_strength"]),
+                v["units"], activation.initializer(), self._regularizer(hp)
             )
             if v["dropout"] > 0:
                 layers.append(activation.dropout(v["dropout"]))
@@ -246,27 +228,49 @@ class HyperMLP(keras_tuner.HyperModel):
         steps = _space.total_steps(
             self.train_size or 1024, v["batch_size"], self.epochs
         )
-        policy = _space.SCHEDULES[v["schedule"]](v["learning_rate"], steps)
         model.compile(
-            optimizer=_space.OPTIMIZERS[v["optimizer"]](
-                policy.learning_rate, policy.momentum
-            ),
+            optimizer=self._optimizer(hp, steps),
             loss=_space.LOSSES[self.task][v["loss"]](),
             metrics=metrics,
         )
         return model
 
+    # The regularizer and the optimizer come from the functions a user's
+    # build(hp) calls; `_declare` has declared their names already, so they
+    # read the recorded values.
+    def _regularizer(self, hp):
+        return _choices.choose_regularizer(
+            hp,
+            regularizers=self.choices.get("regularizer"),
+            strength=self.choices.get(
+                "regularization_strength", _RANGES["regularization_strength"]
+            ),
+            discrete=self.discrete,
+        )
+
+    def _optimizer(self, hp, total_steps):
+        return _choices.choose_optimizer(
+            hp,
+            total_steps,
+            optimizers=self.choices.get("optimizer"),
+            learning_rate=self.choices.get("learning_rate", _RANGES["learning_rate"]),
+            schedules=self.choices.get("schedule"),
+            discrete=self.discrete,
+        )
+
     def fit(self, hp, model, *args, callbacks=None, **kwargs):
-        """Trains with the trial's batch size, early stopping and a NaN stop."""
+        """Trains with the trial's batch size, a NaN stop and, when there is
+        validation data to watch, early stopping."""
         kwargs.setdefault("epochs", self.epochs)
         kwargs["batch_size"] = hp.get("batch_size")
         callbacks = list(callbacks or [])
-        callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor=_space.objective_name(self.task),
-                patience=self.patience,
+        if kwargs.get("validation_data") is not None:
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor=_space.objective_name(self.task),
+                    patience=self.patience,
+                )
             )
-        )
         callbacks.append(keras.callbacks.TerminateOnNaN())
         history = model.fit(*args, callbacks=callbacks, **kwargs)
         check_finite(history)

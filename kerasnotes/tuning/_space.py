@@ -49,25 +49,62 @@ def _maxout(pieces):
     return build
 
 
+@keras.saving.register_keras_serializable(package="kerasnotes")
+class SameWidthMaxout(layers.Maxout):
+    """`kerasnotes.layers.Maxout` with as many units as its input has
+    features, set when the layer is built: after a Conv/Dense of width `d`,
+    `d` units, each the maximum of `pieces` affine maps of the `d` features
+    (on a feature map, a 1x1 maxout convolution). It keeps the width and adds
+    `pieces * d * (d + 1)` weights. Its kernel starts Glorot (Xavier)
+    uniform, like Maxout's."""
+
+    def __init__(self, pieces=2, **kwargs):
+        units = kwargs.pop("units", None)  # in the config of a built layer
+        super().__init__(units=units or 1, pieces=pieces, **kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        if self.units is None and input_shape[-1] is not None:
+            self.units = int(input_shape[-1])
+        super().build(input_shape)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+
 @dataclasses.dataclass(frozen=True)
 class Activation:
-    """How one hidden block is built for an activation choice."""
+    """How an activation choice is built: HyperMLP's hidden block, and the
+    activation on its own for a user's model (`choose_activation`)."""
 
     layers: object  # (units, initializer, regularizer) -> list of layers
     initializer: object  # () -> keras initializer
+    # () -> a function or a fresh layer, applied to the output of a
+    # Conv/Dense that has no activation
+    standalone: object
     dropout: object = keras.layers.Dropout  # (rate) -> dropout layer
 
 
-# name -> Activation(block, initializer[, dropout])
+def _function(function, initializer):
+    """An activation function, fused into each Dense."""
+    return Activation(_dense(function), initializer, lambda: function)
+
+
+def _layer(layer, initializer, dropout=keras.layers.Dropout):
+    """An activation layer (`layer()`), after each Dense."""
+    return Activation(_dense(layer=layer), initializer, layer, dropout)
+
+
+# name -> Activation(block, initializer, standalone[, dropout])
 ACTIVATIONS = {
-    "relu": Activation(_dense(activations.relu), initializers.HeNormal),
-    "leaky_relu": Activation(_dense(activations.leaky_relu), initializers.HeNormal),
-    "elu": Activation(_dense(activations.elu), initializers.HeNormal),
-    "selu": Activation(
-        _dense(layer=layers.SELU), initializers.LecunNormal, keras.layers.AlphaDropout
+    "relu": _function(activations.relu, initializers.HeNormal),
+    "leaky_relu": _function(activations.leaky_relu, initializers.HeNormal),
+    "elu": _function(activations.elu, initializers.HeNormal),
+    "selu": _layer(layers.SELU, initializers.LecunNormal, keras.layers.AlphaDropout),
+    "swish": _layer(layers.Swish, initializers.HeNormal),
+    "maxout": Activation(
+        _maxout(pieces=2), initializers.XavierUniform, lambda: SameWidthMaxout(2)
     ),
-    "swish": Activation(_dense(layer=layers.Swish), initializers.HeNormal),
-    "maxout": Activation(_maxout(pieces=2), initializers.XavierUniform),
 }
 
 
