@@ -42,6 +42,13 @@ def add_arguments(parser, name):
             action="store_true",
             help="start afresh instead of resuming in --out",
         )
+        parser.add_argument(
+            "--cv",
+            type=int,
+            metavar="K",
+            help="score each trial by K-fold cross-validation over the training "
+            "and validation rows (the test rows stay held out)",
+        )
     parser.add_argument("--tuner", choices=list(TUNERS), default="bayesian")
     parser.add_argument("--max-trials", type=int, default=6 if demo else 10)
     parser.add_argument(
@@ -77,6 +84,7 @@ def run(args):
         seed=args.seed,
         dropna=False if demo else args.dropna,
         overwrite=True if demo else args.overwrite,
+        cv=None if demo else args.cv,
     )
     return 0
 
@@ -110,29 +118,41 @@ def run_tune(
     seed=0,
     dropna=False,
     overwrite=False,
+    cv=None,
 ):
-    """The whole job; returns a dict with the paths written and test metrics."""
+    """The whole job; returns a dict with the paths written and test metrics.
+
+    With `cv=k` the search cross-validates over the training and validation
+    rows together (scaled by statistics of those rows); the test rows stay
+    held out either way.
+    """
     import keras
 
     from kerasnotes.data import _tabular
     from kerasnotes.tuning import search
 
     started = time.perf_counter()
+    if cv is not None and (isinstance(cv, bool) or cv < 2):
+        raise InputError(f"--cv must be an integer >= 2, got {cv}")
     _check_can_write(out)
     keras.utils.set_random_seed(seed)
     table = _tabular.read_table(csv, target, task=task, dropna=dropna)
     train, val, test = _tabular.split_table(table, seed)
+    if cv is not None:
+        train = tuple(np.concatenate(parts) for parts in zip(train, val))
+        val = None
     split = _Split(train, val, test, _tabular.fit_standardizer(train[0]))
     print(
         f"{table.source}: {len(table.x)} rows, {len(table.columns)} features after "
-        f"encoding, task {table.task}; split {len(train[0])}/{len(val[0])}/"
-        f"{len(test[0])} train/validation/test; tuner {tuner}, {max_trials} trials",
+        f"encoding, task {table.task}; split {_rows(split, cv)}; tuner {tuner}, "
+        f"{max_trials} trials",
         flush=True,
     )
     os.makedirs(out, exist_ok=True)
     result = search(
         *split.scaled(train),
-        validation_data=split.scaled(val),
+        validation_data=None if cv else split.scaled(val),
+        cv=cv,
         tuner=tuner,
         max_trials=max_trials,
         oversample=oversample,
@@ -151,7 +171,7 @@ def run_tune(
     model.save(model_path)
     _write_hyperparameters(out, result, table, scores)
     _draw_pictures(out, result, epochs)
-    summary = _summary(table, split, result, tuner, oversample, seed, started)
+    summary = _summary(table, split, result, tuner, oversample, seed, started, cv)
     report = _write_report(out, summary, scores, confusion, result)
     print("test metrics: " + ", ".join(f"{k}={v:.4f}" for k, v in scores.items()))
     print(f"wrote {model_path}, {report} and pictures in {out}")
@@ -248,15 +268,32 @@ def _draw_pictures(out, result, epochs):
     figure.savefig(path["objective_vs_learning_rate.png"], dpi=100)
 
 
-def _summary(table, split, result, tuner, oversample, seed, started):
-    statuses = result.trials["status"].value_counts().to_dict()
+def _rows(split, cv):
+    if cv is not None:
+        return (
+            f"{len(split.train[0])} train+validation in {cv} folds / "
+            f"{len(split.test[0])} test"
+        )
     rows = (len(split.train[0]), len(split.val[0]), len(split.test[0]))
+    return "{} train / {} validation / {} test".format(*rows)
+
+
+def _summary(table, split, result, tuner, oversample, seed, started, cv):
+    statuses = result.trials["status"].value_counts().to_dict()
+    if cv is None:
+        scored = "(validation)"
+    else:
+        scored = (
+            f"(mean of {cv} folds' best epochs; per fold in columns fold_1 .. "
+            f"fold_{cv}; the best model trained on all {len(split.train[0])} "
+            "train+validation rows for its folds' mean best epoch count)"
+        )
     return {
         "data": table.source,
         "target": f"{table.target} ({table.task})",
-        "rows": "{} train / {} validation / {} test".format(*rows),
+        "rows": _rows(split, cv),
         "tuner": f"{tuner}, {len(result.trials)} trials ({statuses})",
-        "objective": f"{result.objective} (validation), best "
+        "objective": f"{result.objective} {scored}, best "
         f"{result.trials['objective'].min():.4f}",
         "oversampling": oversample or "none",
         "seed": seed,

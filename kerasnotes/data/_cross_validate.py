@@ -5,6 +5,7 @@ import numpy as np
 
 from kerasnotes._internal import validation as _validation
 from kerasnotes._internal.errors import InputError
+from kerasnotes.data import _folds
 from kerasnotes.data import _inputs
 from kerasnotes.data import _metrics
 from kerasnotes.data import _oversample
@@ -161,12 +162,14 @@ def cross_validate(
     folds = _Folds(features, y, task, n_splits, random_state)
     scores, histories = [], []
     for i, (train, val) in enumerate(folds.splits):
-        x_train, y_train = _take(features, train), folds.targets[train]
-        if oversample is not None:
-            seed = None if random_state is None else (random_state + i) % 2**32
-            x_train, y_train = _oversample.oversample(
-                x_train, y_train, oversample, random_state=seed, **oversample_kwargs
-            )
+        x_train, y_train = _folds.training_part(
+            _take(features, train),
+            folds.targets[train],
+            i,
+            method=oversample,
+            random_state=random_state,
+            **oversample_kwargs,
+        )
         model = _fresh_model(build_model)
         kwargs = _fit_kwargs(fit_kwargs, y_train)
         histories.append(
@@ -232,27 +235,29 @@ class _Folds:
     scores of a fold's validation part."""
 
     def __init__(self, features, y, task, n_splits, random_state):
-        from sklearn.model_selection import KFold
-        from sklearn.model_selection import StratifiedKFold
-
         self.task = task
         self.features = features
         if task == "regression":
             self.targets = np.asarray(_inputs.to_numpy(y), dtype="float32")
             _inputs.check_same_length(features, self.targets)
-            splitter = KFold(n_splits, shuffle=True, random_state=random_state)
-            self.splits = list(splitter.split(np.zeros(len(self.targets))))
+            self.splits = _folds.splits(
+                len(self.targets), n_splits=n_splits, random_state=random_state
+            )
             return
         labels = self.labels = _inputs.Labels(y)
         _inputs.check_same_length(features, labels)
         labels.check_several_classes()
-        _check_class_counts(labels, n_splits)
         if labels.one_hot:
             self.targets = np.eye(labels.n_columns, dtype="float32")[labels.values]
         else:
             self.targets = labels.codes.astype("int32")
-        splitter = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
-        self.splits = list(splitter.split(np.zeros(len(labels)), labels.codes))
+        self.splits = _folds.splits(
+            len(labels),
+            labels.codes,
+            labels.classes,
+            n_splits=n_splits,
+            random_state=random_state,
+        )
 
     def score(self, model, val, from_logits):
         x_val = _model_input(_take(self.features, val))
@@ -272,17 +277,6 @@ class _Folds:
         else:
             scores = _metrics.regression_scores(self.targets[val], predictions)
         return {"loss": float(evaluated["loss"]), **scores}
-
-
-def _check_class_counts(labels, n_splits):
-    counts = np.bincount(labels.codes, minlength=len(labels.classes))
-    if counts.min() < n_splits:
-        small = _oversample.python_scalar(labels.classes[int(np.argmin(counts))])
-        raise InputError(
-            f"Class {small!r} has {int(counts.min())} samples, fewer than "
-            f"n_splits={n_splits}, so some validation folds would miss it. "
-            f"Pass n_splits={max(2, int(counts.min()))} or less."
-        )
 
 
 def _fresh_model(build_model):

@@ -66,7 +66,7 @@ class CrossValidated:
             kwargs["epochs"] = hp.values["tuner/epochs"]
         results = []
         for i, fold in enumerate(self.folds):
-            self._append_log(f"fold {i + 1} {trial.trial_id}")
+            self._append_log(f"fold {i + 1} {trial.trial_id} {self.tuner_id}")
             model = self._fresh_model(hp)
             history = self.hypermodel.fit(
                 hp,

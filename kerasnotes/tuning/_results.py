@@ -6,6 +6,8 @@ import json
 import os
 import warnings
 
+from kerasnotes.tuning import _cv
+
 
 @dataclasses.dataclass
 class SearchResult:
@@ -13,10 +15,14 @@ class SearchResult:
 
     Attributes:
         best_model: The best trial's model, with the weights of its best epoch
-            (None when no trial completed).
+            (None when no trial completed). With `cv`, the best
+            hyperparameters trained on all the data for `best_epochs` epochs
+            (None in a distributed worker: the chief trains it).
         best_hyperparameters: Its `keras_tuner.HyperParameters` (or None).
         trials: A pandas DataFrame, one row per trial: `trial_id`, `status`,
-            `objective` (the score), then one column per hyperparameter.
+            `objective` (the score), with `cv` the per-fold scores `fold_1`
+            ... `fold_k`, `objective_std` and `best_epochs`, then one column
+            per hyperparameter.
         tuner: The KerasTuner tuner.
         task: `"binary"`, `"multiclass"` or `"regression"`.
         classes: For classification, the original labels in the order of the
@@ -56,20 +62,41 @@ def trials_table(project_dir):
             "status": trial.get("status"),
             "objective": trial.get("score"),
         }
+        row.update(_cross_validation_columns(trial))
         row.update(trial.get("hyperparameters", {}).get("values", {}))
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def collect(tuner, *, task, classes, train_size):
-    """The `SearchResult` of a finished search."""
+def _cross_validation_columns(trial):
+    """A cross-validated trial's fold scores, their spread and epochs."""
+    metrics = trial.get("metrics", {}).get("metrics", {})
+    names = sorted(
+        (name for name in metrics if name.startswith("fold_")),
+        key=lambda name: int(name.split("_")[1]),
+    )
+    names += [name for name in (_cv.STD_COLUMN, _cv.EPOCHS_COLUMN) if name in metrics]
+    columns = {}
+    for name in names:
+        observations = metrics[name].get("observations") or [{"value": [None]}]
+        columns[name] = observations[-1]["value"][0]
+    return columns
+
+
+def collect(tuner, *, task, classes, train_size, refit=None):
+    """The `SearchResult` of a finished search; `refit(hp, epochs)` trains
+    the cross-validated best model."""
     best = [
         trial
         for trial in tuner.oracle.get_best_trials(1)
         if getattr(trial.status, "value", trial.status) == "COMPLETED"
     ]
     best_model = None
-    if best:
+    if best and refit is not None:
+        if os.environ.get("KERASTUNER_TUNER_ID", "chief") == "chief":
+            epochs = best[0].metrics.get_last_value(_cv.EPOCHS_COLUMN)
+            best_model = refit(best[0].hyperparameters, epochs)
+    elif best:
         with warnings.catch_warnings():
             # The checkpoint holds the trial's optimizer slots; the reloaded
             # model is for prediction, so its fresh optimizer does not take them.

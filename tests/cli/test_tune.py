@@ -134,6 +134,34 @@ def test_demo_runs_tune_on_the_builtin_data(tmp_path, capsys):
     assert info["test_metrics"]["roc_auc"] > 0.9
 
 
+@pytest.mark.slow
+def test_cross_validated_tune_writes_per_fold_columns(tmp_path, capsys):
+    out = tmp_path / "cv"
+    assert cli.main(["tune", "--cv", "5", "--out", str(out), *FAST]) == 0
+    printed = capsys.readouterr().out
+    assert "455 train+validation in 5 folds / 114 test" in printed
+    report = (out / "report.md").read_text()
+    header = next(line for line in report.splitlines() if "| trial_id |" in line)
+    columns = [c.strip() for c in header.strip("|").split("|")]
+    assert columns[:3] == ["trial_id", "status", "objective"]
+    folds = ["fold_1", "fold_2", "fold_3", "fold_4", "fold_5"]
+    assert columns[3:9] == folds + ["objective_std"]
+    rows = [
+        line
+        for line in report.splitlines()
+        if line.startswith("| ") and "COMPLETED" in line
+    ]
+    assert len(rows) == 2
+    for row in rows:
+        values = [v.strip() for v in row.strip("|").split("|")]
+        scores = [float(v) for v in values[3:8]]
+        # report.md prints 4 significant digits: the mean of the printed folds.
+        assert abs(float(values[2]) - sum(scores) / 5) < 1e-3
+    info = json.loads((out / "best_hyperparameters.json").read_text())
+    assert info["test_metrics"]["roc_auc"] > 0.9
+    assert "mean of 5 folds" in report
+
+
 def _error(args, capsys):
     code = cli.main(args)
     err = capsys.readouterr().err.strip()
@@ -149,6 +177,7 @@ def _error(args, capsys):
         ("a,label\n1,x\n2,x\n3,x\n4,x\n5,x\n6,x\n", [], "single class"),
         ("a,b,label\n1,2,x\n3,,y\n5,6,x\n", [], "missing values in columns b (1 rows)"),
         ("a,label\n1,x\n", ["--target", "nope"], "column 'nope' is not in"),
+        ("a,label\n1,x\n", ["--cv", "1"], "--cv must be an integer >= 2, got 1"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(content, extra, message, tmp_path, capsys):

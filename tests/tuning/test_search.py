@@ -280,20 +280,20 @@ def test_distribution_strategy_reaches_each_trial(tmp_path):
 
 
 def test_oversampling_touches_training_rows_only(tmp_path, monkeypatch):
-    import kerasnotes.data
+    import kerasnotes.data._oversample
 
     rng = np.random.default_rng(3)
     x = rng.normal(size=(240, 4)).astype("float32")
     y = (x[:, 0] > 1.1).astype(int)  # about 14% positive
     x_train, y_train, x_val, y_val = x[:180], y[:180], x[180:], y[180:]
     calls = []
-    real = kerasnotes.data.oversample
+    real = kerasnotes.data._oversample.oversample
 
     def spy(xs, ys, **kwargs):
         calls.append(np.asarray(xs).copy())
         return real(xs, ys, **kwargs)
 
-    monkeypatch.setattr(kerasnotes.data, "oversample", spy)
+    monkeypatch.setattr(kerasnotes.data._oversample, "oversample", spy)
     seen = []
 
     class Recording(HyperMLP):
