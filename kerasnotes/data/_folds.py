@@ -51,7 +51,7 @@ def training_part(x_train, y_train, fold, *, method, random_state, **kwargs):
         return x_train, y_train
     seed = None if random_state is None else (random_state + fold) % 2**32
     return _oversample.oversample(
-        x_train, y_train, method, random_state=seed, **kwargs
+        x_train, y_train, method=method, random_state=seed, **kwargs
     )
 
 
