@@ -146,3 +146,30 @@ class Maxout(keras.layers.Layer):
             }
         )
         return config
+
+
+@keras.saving.register_keras_serializable(package="kerasnotes")
+class SameWidthMaxout(Maxout):
+    """`kerasnotes.layers.Maxout` with as many units as its input has
+    features, set when the layer is built: after a Conv/Dense of width `d`,
+    `d` units, each the maximum of `pieces` affine maps of the `d` features
+    (on a feature map, a 1x1 maxout convolution). It keeps the width and adds
+    `pieces * d * (d + 1)` weights. Its kernel starts Glorot (Xavier)
+    uniform, like Maxout's.
+
+    Not public: `kerasnotes.tuning.choose_activation("maxout")` returns it.
+    It lives here so that `import kerasnotes` registers it and a model that
+    holds one loads without importing the tuning package."""
+
+    def __init__(self, pieces=2, **kwargs):
+        units = kwargs.pop("units", None)  # in the config of a built layer
+        super().__init__(units=units or 1, pieces=pieces, **kwargs)
+        self.units = units
+
+    def build(self, input_shape):
+        if self.units is None and input_shape[-1] is not None:
+            self.units = int(input_shape[-1])
+        super().build(input_shape)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)

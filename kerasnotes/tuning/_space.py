@@ -18,6 +18,7 @@ from kerasnotes import layers
 from kerasnotes import losses
 from kerasnotes import optimizers
 from kerasnotes import schedules
+from kerasnotes.layers import _maxout as _maxout_layer
 
 
 def _dense(activation=None, layer=None):
@@ -47,29 +48,6 @@ def _maxout(pieces):
         ]
 
     return build
-
-
-@keras.saving.register_keras_serializable(package="kerasnotes")
-class SameWidthMaxout(layers.Maxout):
-    """`kerasnotes.layers.Maxout` with as many units as its input has
-    features, set when the layer is built: after a Conv/Dense of width `d`,
-    `d` units, each the maximum of `pieces` affine maps of the `d` features
-    (on a feature map, a 1x1 maxout convolution). It keeps the width and adds
-    `pieces * d * (d + 1)` weights. Its kernel starts Glorot (Xavier)
-    uniform, like Maxout's."""
-
-    def __init__(self, pieces=2, **kwargs):
-        units = kwargs.pop("units", None)  # in the config of a built layer
-        super().__init__(units=units or 1, pieces=pieces, **kwargs)
-        self.units = units
-
-    def build(self, input_shape):
-        if self.units is None and input_shape[-1] is not None:
-            self.units = int(input_shape[-1])
-        super().build(input_shape)
-
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,7 +81,9 @@ ACTIVATIONS = {
     "selu": _layer(layers.SELU, initializers.LecunNormal, keras.layers.AlphaDropout),
     "swish": _layer(layers.Swish, initializers.HeNormal),
     "maxout": Activation(
-        _maxout(pieces=2), initializers.XavierUniform, lambda: SameWidthMaxout(2)
+        _maxout(pieces=2),
+        initializers.XavierUniform,
+        lambda: _maxout_layer.SameWidthMaxout(2),
     ),
 }
 

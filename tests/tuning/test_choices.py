@@ -425,7 +425,7 @@ def test_maxout_is_a_two_piece_maxout_over_the_inputs_width():
 
 
 def test_maxout_saves_and_loads_with_its_pieces_and_width(tmp_path):
-    from kerasnotes.tuning._space import SameWidthMaxout
+    from kerasnotes.layers._maxout import SameWidthMaxout
 
     inputs = keras.Input((4, 4, 3))
     outputs = SameWidthMaxout(pieces=3)(keras.layers.Conv2D(5, 1)(inputs))
