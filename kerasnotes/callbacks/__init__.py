@@ -9,10 +9,12 @@ from kerasnotes.callbacks._find_learning_rate import find_learning_rate
 from kerasnotes.callbacks._gradient_monitor import GradientMonitor
 from kerasnotes.callbacks._gradient_monitor import GradientWarning
 from kerasnotes.callbacks._lr_finder import LRFinder
+from kerasnotes.callbacks._lr_finder import LRFinderWarning
 from kerasnotes.callbacks._swa import SWA
 
 __all__ = [
     "LRFinder",
+    "LRFinderWarning",
     "find_learning_rate",
     "GradientMonitor",
     "GradientWarning",

@@ -1,6 +1,7 @@
 """The learning-rate range test (learning-rate finder)."""
 
 import math
+import warnings
 
 import keras
 import numpy as np
@@ -9,6 +10,12 @@ from kerasnotes._internal.errors import InputError
 from kerasnotes._internal.validation import check_positive
 from kerasnotes._internal.validation import check_positive_int
 from kerasnotes._internal.validation import check_unit_interval
+from kerasnotes.callbacks._lr_suggestion import suggest
+
+
+class LRFinderWarning(UserWarning):
+    """`LRFinder.suggestion()` found no clear suggestion (and returns None);
+    the message says why."""
 
 
 class LRFinder(keras.callbacks.Callback):
@@ -39,7 +46,10 @@ class LRFinder(keras.callbacks.Callback):
     `.learning_rates` and `.losses` hold the sweep (the smoothed losses);
     `.raw_losses` the batch losses; `.stopped_early` tells whether the
     divergence stop fired. `.suggestion()` is the rate at the steepest descent
-    of the smoothed loss against `log(lr)`; `.plot()` draws the curve.
+    of the loss against `log(lr)` before its minimum, or None when the sweep
+    shows no clear one (see its docstring: it is an upper value, the peak of
+    a one-cycle schedule, not a safe constant rate); `.plot()` draws the
+    curve.
 
     The optimizer must hold a constant learning rate (a float, as
     `keras.optimizers.SGD(0.01)`), which the finder overwrites step by step;
@@ -195,33 +205,80 @@ class LRFinder(keras.callbacks.Callback):
     # -- results ----------------------------------------------------------
 
     def suggestion(self, skip_start=None, skip_end=1):
-        """The learning rate where the smoothed loss falls fastest.
+        """The learning rate where the loss falls fastest before its minimum,
+        or None when the sweep shows no clear one.
 
-        The slope is `d(smoothed loss) / d(log lr)` by central differences
-        (`numpy.gradient`); the rate at its minimum is returned.
+        The rule works on the batch losses (`.raw_losses`; `.losses` when
+        no batch losses were recorded), not on the lagging EWMA:
+
+        1. a centred running median over `2 w + 1` points, `w = max(1, n //
+           20)` for `n` finite losses (no lag; a spike of a few batches does
+           not move it);
+        2. the points from `skip_start` to `n - skip_end` (and never the
+           `w` points at either end, where the window is cut), up to the
+           minimum of that curve; its non-increasing least-squares fit there
+           (a bump before the minimum becomes a level stretch);
+        3. the main descent: the deepest run of points where that fit falls,
+           over `2 w` points, by more than the noise (three standard
+           deviations, estimated from the batch losses) and more than a
+           twentieth of its whole fall;
+        4. the point of that descent where the fit falls fastest per unit of
+           `log(lr)` (over `i - w .. i + w`): its rate is returned.
+
+        It returns None, and warns with `LRFinderWarning` saying why, when
+        too few points are left, when the loss never fell by more than its
+        noise (a flat curve), when the loss was lowest at the last point and
+        still falling there at more than 3/4 of the steepest rate (the range
+        ended inside the descent: sweep to a larger `end_learning_rate`), or
+        when it was already falling that fast at the first point kept
+        (sweep from a smaller `start_learning_rate`).
+
+        What the rate is for: it is where the loss fell fastest during a
+        sweep in which the rate grew all the time, an estimate of the
+        largest useful rate rather than a safe constant one. Use it as the
+        peak of a one-cycle schedule (`kerasnotes.schedules.OneCycle(
+        maximal_learning_rate=suggestion, ...)`), or, for a constant rate,
+        start about three times below it, especially with momentum: in the
+        sweep the momentum carried the smaller rates of the steps before, at
+        a constant rate it does not (on the 8x8 digits with SGD and momentum
+        0.9, a constant three times the suggestion did not train while a
+        one-cycle peak there mostly did; docs/callbacks.md has the table).
 
         Args:
-            skip_start: Points left out at the start (the smoothed curve is
-                least reliable there). Defaults to a tenth of the points.
+            skip_start: Points left out at the start. Defaults to
+                `max(w, n // 10)`.
             skip_end: Points left out at the end (where the loss blew up).
                 Defaults to `1`.
+
+        Returns:
+            A float, or None.
+
+        Raises:
+            RuntimeError: Nothing recorded yet (run the sweep first).
         """
-        rates = np.asarray(self.learning_rates, dtype=np.float64)
-        losses = np.asarray(self.losses, dtype=np.float64)
-        finite = np.isfinite(losses)
-        rates, losses = rates[finite], losses[finite]
-        if skip_start is None:
-            skip_start = len(losses) // 10
-        stop = len(losses) - skip_end if skip_end else len(losses)
-        rates, losses = rates[skip_start:stop], losses[skip_start:stop]
-        if len(losses) < 3:
-            raise RuntimeError(
-                "LRFinder recorded too few finite losses for a suggestion "
-                f"({len(losses)} after skipping); run the sweep first, with "
-                "more steps or a smaller start_learning_rate."
+        result = self._suggest(skip_start, skip_end)
+        if result.learning_rate is None:
+            warnings.warn(
+                f"LRFinder has no clear suggestion: {result.reason}.",
+                LRFinderWarning,
+                stacklevel=2,
             )
-        slopes = np.gradient(losses, np.log(rates))
-        return float(rates[int(np.argmin(slopes))])
+        return result.learning_rate
+
+    def _suggest(self, skip_start=None, skip_end=1):
+        """`suggestion()`'s outcome with its reason, without warning (a
+        `kerasnotes.callbacks._lr_suggestion.Suggestion`)."""
+        if not self.losses:
+            raise RuntimeError(
+                "LRFinder has recorded no losses; run the sweep first "
+                "(`model.fit` with the callback, or `find_learning_rate`)."
+            )
+        losses = self.raw_losses
+        if len(losses) != len(self.losses):  # recorded by hand, not by a sweep
+            losses = self.losses
+        return suggest(
+            self.learning_rates, losses, skip_start=skip_start, skip_end=skip_end
+        )
 
     def plot(self, path=None, ax=None):
         """Draws smoothed loss against learning rate (log axis), the

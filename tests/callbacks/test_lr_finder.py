@@ -1,8 +1,11 @@
+import warnings
+
 import keras
 import numpy as np
 import pytest
 
 from kerasnotes.callbacks import LRFinder
+from kerasnotes.callbacks import LRFinderWarning
 from kerasnotes.callbacks import find_learning_rate
 from kerasnotes.testing import assert_allclose
 
@@ -144,8 +147,173 @@ def test_schedule_or_callable_optimizer_is_refused(learning_rate):
 
 
 def test_suggestion_needs_a_sweep():
-    with pytest.raises(RuntimeError, match="too few"):
+    with pytest.raises(RuntimeError, match="recorded no losses; run the sweep"):
         LRFinder().suggestion()
+
+
+# -- the suggestion on the curves that broke the old rule --------------------
+#
+# Synthetic sweeps with a known true loss: a sigmoid drop in log10(lr) from
+# 0.8 to 0.2, centred at `center`, `width` decades wide, plus seeded Gaussian
+# batch noise, fed through the finder's own EWMA and divergence stop (the
+# default LRFinder(): 1e-7 to 10 in 100 steps, smoothing 0.98). The band a
+# suggestion must fall in is computed from the true curve alone: the rates
+# where it has made 10% and 90% of its drop, `u = -+ln 9` in
+# `1 / (1 + exp(u))`.
+
+
+def _true_loss(lr, center, width=0.3):
+    u = (np.log10(lr) - np.log10(center)) / width
+    return 0.2 + 0.6 / (1.0 + np.exp(u))
+
+
+def _band(center, width=0.3):
+    return center * 10 ** (-width * np.log(9)), center * 10 ** (width * np.log(9))
+
+
+def _sweep(batch_loss, finder=None):
+    finder = finder or LRFinder()
+    finder.set_model(_Stub())
+    for i in range(finder.num_steps):
+        finder.on_train_batch_end(0, {"loss": float(batch_loss(i, finder.rate_at(i)))})
+        if finder.model.stop_training:
+            break
+    return finder
+
+
+def _old_rule(finder):
+    """The suggestion before issue 16: the steepest slope of the EWMA against
+    log(lr) (numpy.gradient), first tenth and last point left out."""
+    rates, losses = np.asarray(finder.learning_rates), np.asarray(finder.losses)
+    keep = slice(len(losses) // 10, len(losses) - 1)
+    slopes = np.gradient(losses[keep], np.log(rates[keep]))
+    return float(rates[keep][np.argmin(slopes)])
+
+
+def _suggestion_and_warnings(finder):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rate = finder.suggestion()
+    return rate, [w for w in caught if issubclass(w.category, LRFinderWarning)]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_bump_at_the_start_is_not_the_suggestion(seed):
+    # Six batches 0.3 above the rest (steps 6-11) at the start, then the drop
+    # centred at 3e-2 and a blow-up past 1 that stops the sweep.
+    noise = np.random.default_rng(seed).normal(0.0, 0.05, 100)
+
+    def batch_loss(i, lr):
+        bump = 0.3 if 6 <= i <= 11 else 0.0
+        return _true_loss(lr, 3e-2) + bump + 0.3 * lr**2 + noise[i]
+
+    finder = _sweep(batch_loss)
+    assert finder.stopped_early
+    # The old rule took the EWMA's fall after the bump: 9.3e-7, 4 decades
+    # below the drop.
+    assert _old_rule(finder) == pytest.approx(9.33e-7, rel=0.01)
+    rate, caught = _suggestion_and_warnings(finder)
+    low, high = _band(3e-2)  # (6.6e-3, 0.137)
+    assert low < rate < high and not caught
+
+
+@pytest.mark.parametrize("seed", [7, 30, 38])
+def test_sweep_that_never_diverges_is_not_read_at_its_end(seed):
+    # The drop centred at 0.3, then a flat 0.2 up to the end of the range (10):
+    # the divergence stop never fires. The EWMA lags the batch losses by up to
+    # 1 / (1 - 0.98) steps, so its steepest point drifts right: for these
+    # seeds the old rule returned the end of the range, 8.3.
+    noise = np.random.default_rng(seed).normal(0.0, 0.05, 100)
+    finder = _sweep(lambda i, lr: _true_loss(lr, 0.3) + noise[i])
+    assert not finder.stopped_early and len(finder.losses) == 100
+    assert _old_rule(finder) == pytest.approx(8.30, rel=0.01)
+    rate, caught = _suggestion_and_warnings(finder)
+    low, high = _band(0.3)  # (0.066, 1.37)
+    assert low < rate < high and not caught
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_no_suggestion_when_the_range_ends_inside_the_drop(seed):
+    # The drop centred at 3: at 10, the end of the range, the loss is still
+    # falling; the old rule returned 8.3, the end of the range.
+    noise = np.random.default_rng(seed).normal(0.0, 0.05, 100)
+    finder = _sweep(lambda i, lr: _true_loss(lr, 3.0) + noise[i])
+    assert not finder.stopped_early
+    assert _old_rule(finder) == pytest.approx(8.30, rel=0.01)
+    rate, caught = _suggestion_and_warnings(finder)
+    assert rate is None and len(caught) == 1
+    assert "still falling steeply at the end of the sweep" in str(caught[0].message)
+    assert finder._suggest().kind == "still_falling_at_end"
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_suggestion_lies_in_the_true_drop(seed):
+    # The plain shape, over many seeds and with noisier batches: a drop at
+    # 1e-3 (width 0.4 decades) and a blow-up past 0.1.
+    noise = np.random.default_rng(100 + seed).normal(0.0, 0.08, 100)
+    finder = _sweep(lambda i, lr: _true_loss(lr, 1e-3, 0.4) + 30 * lr**2 + noise[i])
+    rate, caught = _suggestion_and_warnings(finder)
+    low, high = _band(1e-3, 0.4)
+    assert low < rate < high and not caught
+
+
+@pytest.mark.parametrize(
+    "losses",
+    [np.zeros(100), 0.7 + np.random.default_rng(0).normal(0.0, 0.05, 100)],
+    ids=["zero", "noise"],
+)
+def test_no_suggestion_on_a_flat_curve(losses):
+    # A single-class target trained with a softmax over one unit has loss 0
+    # at every rate; the old rule suggested the first point it kept, 6.4e-7.
+    finder = _sweep(lambda i, lr: losses[i])
+    if not losses.any():
+        assert _old_rule(finder) == pytest.approx(6.43e-7, rel=0.01)
+    rate, caught = _suggestion_and_warnings(finder)
+    assert rate is None and len(caught) == 1
+    assert "the loss never clearly fell" in str(caught[0].message)
+
+
+def test_no_suggestion_when_the_sweep_starts_inside_the_drop():
+    # Sweep 1e-2 to 10 over a drop centred at 1e-2: it falls fastest at once.
+    finder = LRFinder(1e-2, 10.0, num_steps=60)
+    noise = np.random.default_rng(0).normal(0.0, 0.02, 60)
+    _sweep(lambda i, lr: _true_loss(lr, 1e-2) + 0.1 * lr**2 + noise[i], finder)
+    rate, caught = _suggestion_and_warnings(finder)
+    assert rate is None and "already falling steeply where the sweep starts" in (
+        str(caught[0].message)
+    )
+
+
+def test_no_suggestion_from_a_sweep_that_diverged_at_once():
+    finder = _sweep(lambda i, lr: [1.0, 0.9, 5.0][i] if i < 3 else np.nan)
+    assert finder.stopped_early and len(finder.losses) == 4  # the NaN too
+    rate, caught = _suggestion_and_warnings(finder)
+    assert rate is None and "only 1 of 3 finite losses" in str(caught[0].message)
+
+
+def test_suggestion_ignores_a_spike_of_a_few_batches():
+    # Three batches at 5x the loss in the middle of the drop (raising the
+    # EWMA by 0.1 and making it fall back steeply afterwards) do not move
+    # the suggestion out of the drop.
+    noise = np.random.default_rng(4).normal(0.0, 0.03, 100)
+
+    def batch_loss(i, lr):
+        loss = _true_loss(lr, 1e-3) + 30 * lr**2 + noise[i]
+        return 5 * loss if i in (60, 61, 62) else loss
+
+    rate, _ = _suggestion_and_warnings(_sweep(batch_loss))
+    low, high = _band(1e-3)
+    assert low < rate < high
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [(dict(skip_start=-1), "skip_start"), (dict(skip_end=0.5), "skip_end")],
+)
+def test_suggestion_bad_arguments(kwargs, name):
+    finder = _sweep(lambda i, lr: _true_loss(lr, 1e-3))
+    with pytest.raises(ValueError, match=f"Argument `{name}`.*Received: {name}="):
+        finder.suggestion(**kwargs)
 
 
 @pytest.mark.parametrize(
@@ -171,3 +339,56 @@ def test_find_learning_rate_refuses_epochs():
     x = np.zeros((8, 2), "float32")
     with pytest.raises(ValueError, match="Argument `epochs`.*Received: epochs=3"):
         find_learning_rate(model, x, np.zeros((8, 1), "float32"), epochs=3)
+
+
+@pytest.mark.slow
+def test_suggestion_trains_a_real_model_where_the_old_rule_fails():
+    # scikit-learn's 8x8 digits, a 64-32 ReLU MLP, SGD with momentum 0.9:
+    # the sweep (1e-7 to 10) does not trip the divergence stop, the old rule
+    # read the EWMA's lagging fall (2.7 on TensorFlow, 0.35 on JAX) and
+    # training there stays at chance. At the new suggestion (0.079), a
+    # one-cycle schedule peaking there and a constant rate a third of it
+    # both train.
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    from kerasnotes.schedules import OneCycle
+
+    x, y = load_digits(return_X_y=True)
+    x = (x / 16.0).astype("float32")
+    x, x_val, y, y_val = train_test_split(
+        x, y, test_size=0.25, random_state=0, stratify=y
+    )
+
+    def build(learning_rate):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential(
+            [
+                keras.Input((64,)),
+                keras.layers.Dense(64, activation="relu"),
+                keras.layers.Dense(32, activation="relu"),
+                keras.layers.Dense(10, activation="softmax"),
+            ]
+        )
+        model.compile(
+            optimizer=keras.optimizers.SGD(learning_rate, momentum=0.9),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+        return model
+
+    def accuracy(learning_rate, epochs=8):
+        model = build(learning_rate)
+        model.fit(x, y, batch_size=32, epochs=epochs, verbose=0)
+        return model.evaluate(x_val, y_val, verbose=0)[1]
+
+    finder = find_learning_rate(build(0.01), x, y, batch_size=32, shuffle=True)
+    assert not finder.stopped_early
+    rate, caught = _suggestion_and_warnings(finder)
+    assert not caught and 1e-2 < rate < 0.3
+    old = _old_rule(finder)
+    assert old > 3 * rate
+    steps = 8 * int(np.ceil(len(x) / 32))
+    assert accuracy(OneCycle(rate, steps)) > 0.9
+    assert accuracy(rate / 3) > 0.9
+    assert accuracy(old) < 0.5
