@@ -32,8 +32,31 @@ def _recorded(finder):
 def _suggestion(finder):
     try:
         return finder.suggestion()
-    except RuntimeError:  # too few finite losses for one
+    except RuntimeError:  # nothing recorded (a finder of the user's own)
         return None
+
+
+def _batch_median(finder, rates):
+    """The running median of the batch losses that `suggestion()` reads, or
+    None when the finder holds no batch losses for its rates."""
+    from kerasnotes.callbacks._lr_suggestion import running_median
+
+    raw = _as_vector(getattr(finder, "raw_losses", None), rates.shape)
+    if raw is None:
+        return None
+    finite = np.isfinite(raw)
+    n = raw.size if finite.all() else int(np.argmin(finite))
+    if n < 3:
+        return None
+    return running_median(raw[:n], max(1, n // 20))
+
+
+def _as_vector(values, shape):
+    try:
+        values = np.asarray(values, dtype="float64")
+    except (TypeError, ValueError):
+        return None
+    return values if values.shape == shape else None
 
 
 def _zoom(ax, losses):
@@ -55,8 +78,13 @@ def plot_lr_finder(finder, *, ax=None, path=None):
     `finder.learning_rates` on a log axis, non-finite losses left out and the
     vertical range cut just above the first loss, so the divergence that
     ended the sweep does not flatten the rest. `finder.suggestion()` is
-    marked with a red dot and a dashed vertical line (when the sweep has
-    enough points for one). `LRFinder.plot()` calls this function.
+    marked with a red dot and a dashed vertical line (when there is one; a
+    sweep without a clear suggestion has no marker, and the finder warns
+    why). The suggestion is read from the batch losses, whose running
+    median is drawn thin, the dot on it (when the finder has them): the
+    EWMA lags them, so its own steepest stretch lies to the right of the
+    marker.
+    `LRFinder.plot()` calls this function.
 
     The figure is built without `pyplot` and no matplotlib backend is
     selected; in a notebook, show the new figure as `ax.figure`.
@@ -90,21 +118,31 @@ def plot_lr_finder(finder, *, ax=None, path=None):
     ax = _figure.axes_or_new(ax)
     finite = np.isfinite(losses)
     ax.plot(rates[finite], losses[finite], label="smoothed loss")
-    _zoom(ax, losses)
+    median = _batch_median(finder, rates)
+    _zoom(ax, losses if median is None else np.concatenate([losses, median]))
     ax.set_xscale("log")
     ax.set_xlabel("learning rate")
     ax.set_ylabel("loss (EWMA, bias-corrected)")
     suggested = _suggestion(finder)
     if suggested is not None:
         index = int(np.argmin(np.abs(rates - suggested)))
+        on = losses if median is None or index >= median.size else median
         ax.plot(
             [suggested],
-            [losses[index]],
+            [on[index]],
             "o",
             color="red",
             label=f"suggestion {suggested:.3g}",
         )
         ax.axvline(suggested, color="red", alpha=0.3, linestyle="--")
+    if median is not None:
+        ax.plot(
+            rates[: median.size],
+            median,
+            color="gray",
+            linewidth=0.8,
+            label="batch losses, running median",
+        )
     ax.legend()
     ax.grid(True, alpha=0.3)
     _figure.save(ax.figure, path)

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from kerasnotes.callbacks import LRFinder
+from kerasnotes.callbacks import LRFinderWarning
 from kerasnotes.plot import plot_lr_finder
 
 pytest.importorskip("matplotlib", reason="plots need the `plot` extra (matplotlib)")
@@ -53,7 +54,8 @@ def test_curve_is_the_recorded_sweep_on_given_axes():
 def test_no_marker_without_a_suggestion():
     finder = _swept_finder()
     finder.learning_rates, finder.losses = [1e-3, 1e-2], [1.0, 0.9]
-    ax = plot_lr_finder(finder)
+    with pytest.warns(LRFinderWarning, match="no clear suggestion: only 0 of 2"):
+        ax = plot_lr_finder(finder)
     assert len(ax.lines) == 1
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["smoothed loss"]
 
@@ -76,3 +78,23 @@ def test_mismatched_recording():
     finder.losses = finder.losses[:-3]
     with pytest.raises(ValueError, match="41 learning rates and 38 losses"):
         plot_lr_finder(finder)
+
+
+def test_the_batch_median_is_drawn_and_carries_the_marker():
+    # Batch losses with a drop at 1e-2 and a lagging EWMA (smoothing 0.9):
+    # the marker sits on the running median of the batch losses, which the
+    # suggestion reads, not on the EWMA.
+    finder = LRFinder(1e-4, 1.0, num_steps=41, smoothing=0.9)
+    finder.set_model(_Stub())
+    log_lr = np.linspace(-4, 0, 41)
+    for loss in 1.0 - np.tanh(3.0 * (log_lr + 2.0)):
+        finder.on_train_batch_end(0, {"loss": float(loss)})
+    ax = finder.plot()
+    curve, marker, median = ax.lines[0], ax.lines[1], ax.lines[3]
+    assert median.get_label() == "batch losses, running median"
+    # A monotone curve is its own running median.
+    np.testing.assert_allclose(median.get_ydata(), finder.raw_losses)
+    assert marker.get_xdata()[0] == pytest.approx(1e-2)
+    assert marker.get_ydata()[0] == pytest.approx(1.0)  # the batch loss there
+    # The EWMA is still far above it there.
+    assert np.interp(-2.0, log_lr, curve.get_ydata()) > 1.2
