@@ -1,6 +1,10 @@
 """`kerasnotes lr-find`: the learning-rate range test on a CSV file or on
 scikit-learn's breast-cancer data."""
 
+import os
+import tempfile
+import warnings
+
 from kerasnotes._internal.errors import InputError
 from kerasnotes.cli import check_positive
 
@@ -17,7 +21,9 @@ def add_arguments(parser, name):
     )
     parser.add_argument("--target", help="target column of the CSV file")
     parser.add_argument(
-        "--plot", default="lr_find.png", help="where to save the plot (lr_find.png)"
+        "--plot",
+        default="lr_find.png",
+        help="where to save the plot (lr_find.png; '' for none)",
     )
     parser.add_argument(
         "--optimizer",
@@ -56,6 +62,77 @@ def run(args):
         seed=args.seed,
     )
     return 0
+
+
+def check_plot_path(plot):
+    """Checks, before the sweep, that the plot can be written to `plot`:
+    matplotlib is installed, the suffix is a format it writes, and the folder
+    exists and takes a new file (tried with a temporary one). Empty or None:
+    no plot."""
+    if not plot:
+        return
+    from kerasnotes.plot import _figure
+
+    try:
+        formats = _figure.savable_formats()
+    except ImportError:
+        raise InputError(
+            "--plot needs matplotlib (pip install 'kerasnotes[plot]'); "
+            "pass --plot '' for no plot"
+        ) from None
+    suffix = os.path.splitext(plot)[1].lstrip(".").lower()
+    if suffix and suffix not in formats:
+        raise InputError(
+            f"--plot {plot}: matplotlib cannot write .{suffix} files; use one "
+            f"of {', '.join('.' + f for f in sorted(formats))}"
+        )
+    if os.path.isdir(plot):
+        raise InputError(f"--plot {plot} is a folder; give a file name")
+    folder = os.path.dirname(os.path.abspath(plot))
+    if not os.path.isdir(folder):
+        raise InputError(f"--plot {plot}: folder {folder} does not exist")
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".lr_find-"):
+            pass
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise InputError(
+            f"--plot {plot}: cannot write in {folder} ({reason})"
+        ) from None
+    if os.path.exists(plot) and not os.access(plot, os.W_OK):
+        raise InputError(f"--plot {plot}: the file is not writable")
+
+
+# What to change when the sweep gives no clear suggestion, by its kind.
+NO_SUGGESTION_HINTS = {
+    "too_few": "rerun with more --num-steps or a smaller --start-lr",
+    "no_descent": "check the data, the target and the model",
+    "still_falling_at_end": "rerun with a larger --end-lr",
+    "falling_at_start": "rerun with a smaller --start-lr",
+}
+
+
+def _hint(finder, kind):
+    if kind == "no_descent" and not finder.stopped_early:
+        if finder.end_learning_rate < 1.0:  # it ended before rates that train
+            return "rerun with a larger --end-lr"
+    return NO_SUGGESTION_HINTS[kind]
+
+
+def report_suggestion(finder, print_fn=print):
+    """Prints the suggestion and how to use it, or one line saying why there
+    is none. Returns the rate or None."""
+    result = finder._suggest()
+    if result.learning_rate is None:
+        hint = _hint(finder, result.kind)
+        print_fn(f"no clear learning-rate suggestion: {result.reason}; {hint}")
+        return None
+    print_fn(f"suggested learning rate: {result.learning_rate:.4g}")
+    print_fn(
+        "(the steepest descent of the loss while the rate grew: use it as the "
+        "peak of a one-cycle schedule; a constant rate is safer about 3x lower)"
+    )
+    return result.learning_rate
 
 
 def load_data(csv=None, target=None, seed=0):
@@ -101,8 +178,10 @@ def run_lr_find(
     """Runs the range test and prints the suggestion; returns the finder."""
     import keras
 
+    from kerasnotes.callbacks import LRFinderWarning
     from kerasnotes.callbacks import find_learning_rate
 
+    check_plot_path(plot)
     x, y, table = load_data(csv, target, seed)
     source = (
         "scikit-learn breast cancer (training split)"
@@ -131,8 +210,10 @@ def run_lr_find(
         f"swept {len(finder.losses)} steps from {finder.learning_rates[0]:.3g} "
         f"to {finder.learning_rates[-1]:.3g} ({stop})"
     )
-    print_fn(f"suggested learning rate: {finder.suggestion():.4g}")
+    report_suggestion(finder, print_fn)
     if plot:
-        finder.plot(path=plot)
+        with warnings.catch_warnings():  # its reason is printed above
+            warnings.simplefilter("ignore", LRFinderWarning)
+            finder.plot(path=plot)
         print_fn(f"plot saved to {plot}")
     return finder

@@ -82,6 +82,14 @@ def axes_or_new(ax, width=6.0, height=4.0):
     return ax
 
 
+def savable_formats():
+    """The file suffixes (without the dot) `save` can write; raises
+    `ImportError` when matplotlib is not installed."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    return set(FigureCanvasBase.get_supported_filetypes())
+
+
 def save(figure, path):
     """Writes `figure` to `path` (format from the suffix) when `path` is
     given. The figure's own layout is left as it is."""

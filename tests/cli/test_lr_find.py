@@ -131,3 +131,132 @@ def test_csv_target_kinds(tmp_path):
     assert x.shape == (4, 4) and task == "multiclass"
     with pytest.raises(InputError, match="column 'nope' is not in"):
         load_csv(labels, "nope")
+
+
+@pytest.mark.parametrize(
+    "plot, message",
+    [
+        ("/proc/x/lr.png", "--plot /proc/x/lr.png: folder /proc/x does not exist"),
+        ("{tmp}/missing/lr.png", "folder {tmp}/missing does not exist"),
+        ("{tmp}", "--plot {tmp} is a folder"),
+        ("{tmp}/lr.xyz", "matplotlib cannot write .xyz files"),
+    ],
+    ids=["proc", "missing-folder", "folder", "suffix"],
+)
+def test_unwritable_plot_is_refused_before_the_sweep(
+    plot, message, tmp_path, capsys, monkeypatch
+):
+    # The sweep must not start: a find_learning_rate that is called fails.
+    import kerasnotes.callbacks
+
+    def no_sweep(*args, **kwargs):
+        raise AssertionError("the sweep ran before the plot path was checked")
+
+    monkeypatch.setattr(kerasnotes.callbacks, "find_learning_rate", no_sweep)
+    plot, message = plot.format(tmp=tmp_path), message.format(tmp=tmp_path)
+    assert cli.main(["lr-find", "--plot", plot, "--num-steps", "5"]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert err.startswith("kerasnotes lr-find: error: ") and "\n" not in err
+    assert message in err
+    assert "swept" not in captured.out
+
+
+def test_unwritable_folder_is_refused(tmp_path, capsys, monkeypatch):
+    # A folder that refuses a new file (as a read-only folder does for a
+    # user who is not root): the trial file cannot be created.
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+    plot = str(tmp_path / "lr.png")
+    assert cli.main(["lr-find", "--plot", plot]) == 2
+    err = capsys.readouterr().err
+    assert f"--plot {plot}: cannot write in {tmp_path} (Permission denied)" in err
+
+
+def test_plot_without_matplotlib_is_refused(capsys, monkeypatch):
+    from kerasnotes.plot import _figure
+
+    def no_matplotlib():
+        raise ImportError("No module named 'matplotlib'")
+
+    monkeypatch.setattr(_figure, "savable_formats", no_matplotlib)
+    assert cli.main(["lr-find"]) == 2
+    err = capsys.readouterr().err
+    assert "--plot needs matplotlib" in err and "--plot '' for no plot" in err
+
+
+def test_no_clear_suggestion_is_said_in_one_line(capsys):
+    # A sweep from 1e-7 to 1e-5: plain SGD does not move the loss at such
+    # rates, so there is nothing to suggest.
+    argv = ["lr-find", "--plot", "", "--num-steps", "30", "--end-lr", "1e-5"]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    lines = [s for s in out.splitlines() if "suggest" in s]
+    assert len(lines) == 1, out
+    assert lines[0].startswith("no clear learning-rate suggestion: the loss never")
+    assert lines[0].endswith("; rerun with a larger --end-lr")
+    assert "suggested learning rate" not in out
+
+
+@pytest.mark.parametrize(
+    "kind, end, hint",
+    [
+        ("flat", 10.0, "check the data, the target and the model"),
+        ("still falling", 10.0, "rerun with a larger --end-lr"),
+        ("starts falling", 10.0, "rerun with a smaller --start-lr"),
+    ],
+)
+def test_no_suggestion_hints(kind, end, hint):
+    from kerasnotes.callbacks import LRFinder
+    from kerasnotes.cli.lr_find import report_suggestion
+
+    log_lr = np.linspace(-4, 0, 41)
+    center = {"flat": 9.0, "still falling": 0.0, "starts falling": -4.0}[kind]
+    finder = LRFinder(1e-4, end, num_steps=41, smoothing=0.0)
+    finder.learning_rates = list(10**log_lr)
+    finder.losses = list(1.0 - np.tanh(3.0 * (log_lr - center)))
+    printed = []
+    assert report_suggestion(finder, printed.append) is None
+    assert len(printed) == 1 and printed[0].startswith(
+        "no clear learning-rate suggestion: "
+    )
+    assert printed[0].endswith(f"; {hint}")
+
+
+def test_suggestion_line_says_how_to_use_it():
+    from kerasnotes.callbacks import LRFinder
+    from kerasnotes.cli.lr_find import report_suggestion
+
+    finder = LRFinder(1e-4, 1.0, num_steps=41, smoothing=0.0)
+    finder.learning_rates = list(np.geomspace(1e-4, 1.0, 41))
+    finder.losses = list(1.0 - np.tanh(3.0 * (np.linspace(-4, 0, 41) + 2.0)))
+    printed = []
+    assert report_suggestion(finder, printed.append) == pytest.approx(1e-2)
+    assert printed[0] == "suggested learning rate: 0.01"
+    assert "peak of a one-cycle schedule" in printed[1]
+    assert "a constant rate is safer about 3x lower" in printed[1]
+
+
+def test_single_class_target_is_refused_as_tune_refuses_it(tmp_path, capsys):
+    # One data check for both commands: the same one-line message.
+    rng = np.random.default_rng(0)
+    path = tmp_path / "one_class.csv"
+    rows = ["a,b,label"] + [f"{u:.4f},{v:.4f},1" for u, v in rng.normal(size=(40, 2))]
+    path.write_text("\n".join(rows) + "\n")
+    errors = {}
+    for command, extra in [
+        ("lr-find", ["--plot", ""]),
+        ("tune", ["--out", str(tmp_path / "out"), "--max-trials", "1"]),
+    ]:
+        argv = [command, "--csv", str(path), "--target", "label", *extra]
+        assert cli.main(argv) == 2
+        err = capsys.readouterr().err.strip()
+        errors[command] = err.split(": error: ", 1)[1]
+    assert errors["lr-find"] == errors["tune"]
+    assert errors["lr-find"] == (
+        "target 'label' has a single class (1); there is nothing to classify"
+    )
