@@ -14,7 +14,7 @@ PYTEST_ARGS ?= -n auto --maxprocesses=4
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) -e ".[test,plot]"
+	$(PIP) -e ".[test,plot,sklearn]"
 	touch $(STAMP)
 
 install: $(STAMP)
