@@ -7,6 +7,7 @@ import keras
 import keras_tuner
 
 from kerasnotes.tuning import _cv
+from kerasnotes.tuning import _grid
 from kerasnotes.tuning._hypermodel import check_finite
 
 # The names `search(tuner=...)` and `kerasnotes tune --tuner` accept.
@@ -14,7 +15,7 @@ TUNERS = {
     "bayesian": keras_tuner.BayesianOptimization,
     "random": keras_tuner.RandomSearch,
     "hyperband": keras_tuner.Hyperband,
-    "grid": keras_tuner.GridSearch,
+    "grid": _grid.GridSearch,  # resumable (keras-team/keras-tuner#1055)
 }
 TRIAL_LOG = "kerasnotes_trials.log"
 
