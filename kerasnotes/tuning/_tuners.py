@@ -1,10 +1,17 @@
-"""KerasTuner's tuners by name, each with a trial log and progress lines."""
+"""KerasTuner's tuners by name, each with a trial log, progress lines and less
+fixed cost per trial."""
 
+import gc
 import json
 import os
 
 import keras
 import keras_tuner
+
+# KerasTuner's own checkpoint callback and model-size rule, which
+# `_LeanTrials` replaces and keeps; neither is exported publicly.
+from keras_tuner.src.engine import tuner as _kt_tuner
+from keras_tuner.src.engine import tuner_utils as _kt_utils
 
 from kerasnotes.tuning import _cv
 from kerasnotes.tuning import _grid
@@ -71,6 +78,125 @@ class _Reporting:
         )
 
 
+class _LeanTrials:
+    """Mixed into a KerasTuner tuner after `_Reporting` (and after any mixin
+    whose `run_trial` trains models itself): KerasTuner's own trials, with
+    less fixed cost each.
+
+    ```
+    KerasTuner                          here
+    writes the checkpoint at every      keeps a copy in memory at each; writes
+    improving epoch                     it once, when training ends: the same
+                                        file, format and contents (weights
+                                        and optimizer state of the best epoch)
+    collects all garbage twice before   once, as the trial ends: its model is
+    each build (clear_session's, then   freed as soon as nothing holds it, and
+    its own gc.collect)                 a model built after the search
+                                        (get_best_models) waits for no
+                                        collection of the whole heap
+    ```
+
+    `get_best_models`, Hyperband's reload of an earlier trial, resuming and
+    the distributed mode read the same files as before.
+    """
+
+    _trained = False
+
+    def _build_and_fit_model(self, trial, *args, **kwargs):
+        self._trained = True
+        # KerasTuner's `run_trial` passes one `SaveBestEpoch` to every
+        # execution of the trial, so the best epoch is the best over all of
+        # them; each execution's copy in memory shares its best value.
+        kwargs["callbacks"] = [
+            _BestEpochInMemory(c) if type(c) is _kt_utils.SaveBestEpoch else c
+            for c in kwargs.get("callbacks", [])
+        ]
+        return super()._build_and_fit_model(trial, *args, **kwargs)
+
+    def _try_build(self, hp):
+        # KerasTuner's `_try_build`, less its two collections of the whole
+        # heap: `on_trial_end` collects the trial's garbage once it is all
+        # garbage (the trial's results, which hold its model, are dropped).
+        keras.backend.clear_session(free_memory=False)
+        model = self._build_hypermodel(hp)
+        if not isinstance(model, keras.Model):
+            raise keras_tuner.errors.FatalTypeError(
+                "Expected the model-building function, or HyperModel.build() "
+                "to return a valid Keras Model instance. "
+                f"Received: {model} of type {type(model)}."
+            )
+        size = _kt_tuner.maybe_compute_model_size(model)
+        if self.max_model_size and size > self.max_model_size:
+            raise keras_tuner.errors.FailedTrialError(
+                f"Oversized model: {size} parameters. Skip model."
+            )
+        return model
+
+    def on_trial_end(self, trial):
+        super().on_trial_end(trial)
+        if self._trained:
+            # Not after a trial that trained no model here (one whose
+            # `run_trial` builds its own models collects for itself).
+            gc.collect()
+            self._trained = False
+
+
+class _BestEpochInMemory(keras.callbacks.Callback):
+    """KerasTuner's `SaveBestEpoch`, writing its file once per training.
+
+    At each epoch that improves on `saver.best_value` (or at every epoch when
+    the logs lack the objective, as `SaveBestEpoch` does) it copies the
+    model's weights and optimizer variables to host memory; when training
+    ends it puts the copy back in the model, writes it with the saver's own
+    `_save_model` (file name, format, multi-worker temporary files) and then
+    restores the weights training ended with.
+
+    Args:
+        saver: The `SaveBestEpoch` KerasTuner made for the trial: its
+            objective, file and best value so far.
+    """
+
+    def __init__(self, saver):
+        super().__init__()
+        self.saver = saver
+        self.best = None
+
+    def set_model(self, model):
+        super().set_model(model)
+        self.saver.set_model(model)
+
+    def on_epoch_end(self, epoch, logs=None):
+        objective = self.saver.objective
+        if objective.has_value(logs):
+            value = objective.get_value(logs)
+            if not objective.better_than(value, self.saver.best_value):
+                return
+            self.saver.best_value = value
+        self.best = _snapshot(self.model)
+
+    def on_train_end(self, logs=None):
+        if self.best is None:
+            return
+        last = _snapshot(self.model)
+        _restore(self.best)
+        self.saver._save_model()
+        _restore(last)
+        self.best = None
+
+
+def _snapshot(model):
+    """Each variable a weights file holds, with a host copy of its value."""
+    variables = list(model.weights)
+    if getattr(model, "optimizer", None) is not None:
+        variables += model.optimizer.variables
+    return [(v, v.numpy()) for v in variables]
+
+
+def _restore(snapshot):
+    for variable, value in snapshot:
+        variable.assign(value)
+
+
 def make_tuner(name, *, max_trials, epochs, verbose=1, folds=None, **kwargs):
     """The tuner `name` of `TUNERS`, reporting, for at most `max_trials`.
 
@@ -81,7 +207,7 @@ def make_tuner(name, *, max_trials, epochs, verbose=1, folds=None, **kwargs):
     """
     base = TUNERS[name]
     mixins = (_Reporting,) if folds is None else (_Reporting, _cv.CrossValidated)
-    cls = type(f"Reporting{base.__name__}", mixins + (base,), {})
+    cls = type(f"Reporting{base.__name__}", mixins + (_LeanTrials, base), {})
     if name == "hyperband":
         tuner = cls(max_epochs=epochs, factor=3, **kwargs)
         # KerasTuner's Hyperband takes no trial budget; its oracle honours the
