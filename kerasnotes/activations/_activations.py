@@ -33,7 +33,9 @@ def _check_number(name, value):
 
 
 def _coefficient(value, x):
-    """`value` (a number, tensor or variable) in the dtype of `x`."""
+    """`value` (a number, tensor or variable) in the dtype of `x`. Multiply
+    it with `ops.multiply`, not `*`: a backend array's `*` does not take the
+    KerasTensor of a functional model (JAX)."""
     return ops.cast(value, x.dtype)
 
 
@@ -195,7 +197,7 @@ def leaky_relu(x, alpha=0.01):
     """
     _check_number("alpha", alpha)
     x = ops.convert_to_tensor(x)
-    return ops.where(x > 0, x, _coefficient(alpha, x) * x)
+    return ops.where(x > 0, x, ops.multiply(_coefficient(alpha, x), x))
 
 
 def _expm1_negative_part(x):
@@ -241,7 +243,9 @@ def elu(x, alpha=1.0):
     """
     _check_number("alpha", alpha)
     x = ops.convert_to_tensor(x)
-    return ops.where(x > 0, x, _coefficient(alpha, x) * _expm1_negative_part(x))
+    return ops.where(
+        x > 0, x, ops.multiply(_coefficient(alpha, x), _expm1_negative_part(x))
+    )
 
 
 @_register
@@ -277,8 +281,8 @@ def selu(x):
           Networks", NeurIPS 2017](https://arxiv.org/abs/1706.02515)
     """
     x = ops.convert_to_tensor(x)
-    negative = _coefficient(SELU_ALPHA, x) * _expm1_negative_part(x)
-    return _coefficient(SELU_SCALE, x) * ops.where(x > 0, x, negative)
+    negative = ops.multiply(_coefficient(SELU_ALPHA, x), _expm1_negative_part(x))
+    return ops.multiply(_coefficient(SELU_SCALE, x), ops.where(x > 0, x, negative))
 
 
 @_register
@@ -317,7 +321,7 @@ def swish(x, beta=1.0):
     """
     _check_number("beta", beta)
     x = ops.convert_to_tensor(x)
-    return x * ops.sigmoid(_coefficient(beta, x) * x)
+    return x * ops.sigmoid(ops.multiply(_coefficient(beta, x), x))
 
 
 @_register
