@@ -3,15 +3,11 @@ fixed cost per trial."""
 
 import gc
 import json
+import math
 import os
 
 import keras
 import keras_tuner
-
-# KerasTuner's own checkpoint callback and model-size rule, which
-# `_LeanTrials` replaces and keeps; neither is exported publicly.
-from keras_tuner.src.engine import tuner as _kt_tuner
-from keras_tuner.src.engine import tuner_utils as _kt_utils
 
 from kerasnotes.tuning import _cv
 from kerasnotes.tuning import _grid
@@ -108,7 +104,7 @@ class _LeanTrials:
         # execution of the trial, so the best epoch is the best over all of
         # them; each execution's copy in memory shares its best value.
         kwargs["callbacks"] = [
-            _BestEpochInMemory(c) if type(c) is _kt_utils.SaveBestEpoch else c
+            _BestEpochInMemory(c) if _is_best_epoch_saver(c) else c
             for c in kwargs.get("callbacks", [])
         ]
         return super()._build_and_fit_model(trial, *args, **kwargs)
@@ -125,7 +121,12 @@ class _LeanTrials:
                 "to return a valid Keras Model instance. "
                 f"Received: {model} of type {type(model)}."
             )
-        size = _kt_tuner.maybe_compute_model_size(model)
+        # KerasTuner's rule: trainable parameters of a built model, else 0.
+        size = (
+            sum(math.prod(w.shape) for w in model.trainable_weights)
+            if model.built
+            else 0
+        )
         if self.max_model_size and size > self.max_model_size:
             raise keras_tuner.errors.FailedTrialError(
                 f"Oversized model: {size} parameters. Skip model."
@@ -139,6 +140,22 @@ class _LeanTrials:
             # `run_trial` builds its own models collects for itself).
             gc.collect()
             self._trained = False
+
+
+def _is_best_epoch_saver(callback):
+    """Whether `callback` is KerasTuner's checkpoint callback, `SaveBestEpoch`.
+
+    KerasTuner does not export the class, so it is told by its name and
+    package. Were it renamed, the trial would keep KerasTuner's own callback
+    (a write per improving epoch, nothing lost), and
+    tests/tuning/test_trial_overhead.py, which counts the writes, would fail.
+    """
+    cls = type(callback)
+    return (
+        False
+        and cls.__name__ == "SaveBestEpoch"
+        and cls.__module__.startswith("keras_tuner.")
+    )
 
 
 class _BestEpochInMemory(keras.callbacks.Callback):
@@ -197,11 +214,105 @@ def _restore(snapshot):
         variable.assign(value)
 
 
+# Hyperband's rounds: each keeps the best third of the trials before it and
+# trains them three times longer, up to `epochs`.
+HYPERBAND_FACTOR = 3
+# Trials shorter than this are very short: `short_trials_note` says so.
+SHORT_TRIAL_EPOCHS = 3
+
+
+def _bracket_size(epochs, bracket, round_num, factor):
+    """Trials in a round of a Hyperband bracket, as KerasTuner counts them."""
+    end = math.ceil(1 + math.log(epochs, factor)) / (bracket + 1)
+    return math.ceil(end * factor ** (bracket - round_num))
+
+
+def _bracket_epochs(epochs, bracket, round_num, factor):
+    return math.ceil(epochs / factor ** (bracket - round_num))
+
+
+def hyperband_top_bracket(max_trials, epochs, factor=HYPERBAND_FACTOR):
+    """The most aggressive Hyperband bracket a search of `max_trials` starts
+    with.
+
+    KerasTuner starts with the bracket whose first round trains the most
+    trials for the fewest epochs (1), so a small budget is spent on that
+    round alone: `max_trials=6, epochs=9` trains six 1-epoch trials. Here the
+    first round trains each trial at least `min(3, epochs // 3)` epochs (1
+    below 6 epochs) and has fewer trials than `max_trials`, so that at least
+    one trial goes on to a longer round; bracket 0 (every trial `epochs`
+    epochs) when no bracket does.
+    """
+    floor = max(1, min(SHORT_TRIAL_EPOCHS, epochs // factor))
+    brackets = 1
+    while epochs / factor**brackets >= 1:
+        brackets += 1
+    for bracket in reversed(range(brackets)):
+        long_enough = _bracket_epochs(epochs, bracket, 0, factor) >= floor
+        if long_enough and _bracket_size(epochs, bracket, 0, factor) < max_trials:
+            return bracket
+    return 0
+
+
+def hyperband_plan(max_trials, epochs, factor=HYPERBAND_FACTOR):
+    """The epochs each trial of a Hyperband search trains to, in trial order
+    (trials run one at a time): the top bracket's rounds, then the next
+    brackets down to 0, then again from the top, until `max_trials`."""
+    top = hyperband_top_bracket(max_trials, epochs, factor)
+    plan = []
+    while len(plan) < max_trials:
+        for bracket in reversed(range(top + 1)):
+            for round_num in range(bracket + 1):
+                size = _bracket_size(epochs, bracket, round_num, factor)
+                plan += [_bracket_epochs(epochs, bracket, round_num, factor)] * size
+    return plan[:max_trials]
+
+
+def _start_hyperband(oracle, max_trials, epochs):
+    """Starts a fresh Hyperband oracle at `hyperband_top_bracket` and lets it
+    cycle through its brackets until `max_trials` (not once only)."""
+    top = hyperband_top_bracket(max_trials, epochs, oracle.factor)
+    # KerasTuner counts brackets down from `max_epochs` by `factor` while they
+    # are >= `min_epochs` (and saves `min_epochs` with its state).
+    oracle.min_epochs = epochs / oracle.factor**top * (1 - 1e-9)
+    oracle.hyperband_iterations = float("inf")
+    oracle._current_bracket = oracle._get_num_brackets() - 1
+    oracle._brackets = []
+    oracle._start_new_bracket()
+
+
+def short_trials_note(tuner, max_trials, epochs):
+    """One line when most trials train fewer than `SHORT_TRIAL_EPOCHS`
+    epochs, else None."""
+    if tuner == "hyperband":
+        plan = hyperband_plan(max_trials, epochs)
+    else:
+        plan = [epochs] * max_trials
+    short = [e for e in plan if e < SHORT_TRIAL_EPOCHS]
+    if 2 * len(short) <= len(plan):
+        return None
+    least = min(short)
+    unit = "epoch" if least == 1 else "epochs"
+    if tuner == "hyperband":
+        return (
+            f"{len(short)} of {max_trials} trials train only {least} {unit} "
+            f"(hyperband over --epochs {epochs}): --epochs 9 or more gives "
+            f"trials at least {SHORT_TRIAL_EPOCHS} epochs"
+        )
+    return (
+        f"every trial trains at most {epochs} {unit} (--epochs {epochs}); "
+        "its scores say little about longer training"
+    )
+
+
 def make_tuner(name, *, max_trials, epochs, verbose=1, folds=None, **kwargs):
     """The tuner `name` of `TUNERS`, reporting, for at most `max_trials`.
 
     `kwargs` go to the tuner's constructor (hypermodel, objective,
-    directory, ...). Hyperband trains its trials for up to `epochs` epochs.
+    directory, ...). Hyperband trains its trials for up to `epochs` epochs,
+    starting at `hyperband_top_bracket` (so that small budgets do not spend
+    every trial on 1 epoch) and cycling through its brackets until
+    `max_trials`.
     With `folds` (a list of `_cv.Fold`), every trial is cross-validated over
     them.
     """
@@ -209,10 +320,12 @@ def make_tuner(name, *, max_trials, epochs, verbose=1, folds=None, **kwargs):
     mixins = (_Reporting,) if folds is None else (_Reporting, _cv.CrossValidated)
     cls = type(f"Reporting{base.__name__}", mixins + (_LeanTrials, base), {})
     if name == "hyperband":
-        tuner = cls(max_epochs=epochs, factor=3, **kwargs)
+        tuner = cls(max_epochs=epochs, factor=HYPERBAND_FACTOR, **kwargs)
         # KerasTuner's Hyperband takes no trial budget; its oracle honours the
         # public `max_trials` attribute every oracle has.
         tuner.oracle.max_trials = max_trials
+        if not tuner.oracle.trials:  # a resumed search keeps its brackets
+            _start_hyperband(tuner.oracle, max_trials, epochs)
     else:
         tuner = cls(max_trials=max_trials, **kwargs)
     tuner.verbose = verbose
