@@ -12,9 +12,11 @@
 """
 
 import inspect
+import json
 import math
 import os
 import tempfile
+import zipfile
 
 import keras
 import numpy as np
@@ -25,6 +27,7 @@ __all__ = [
     "assert_allclose",
     "assert_serialization_roundtrip",
     "keras_file_roundtrip",
+    "saving_hint",
     "to_numpy",
 ]
 
@@ -252,3 +255,111 @@ def assert_serialization_roundtrip(obj, expected, *, input_shape=(4,), rel_tol=1
         expected, reloaded.get_config(), f"{name} after .keras save/load", rel_tol
     )
     return {"from_config": clone, "keras_file": reloaded}
+
+
+def _custom_objects(node, found):
+    """Collects `{name: module}` for every non-Keras object in a saved config.
+
+    A class is stored as `{"module", "class_name", "registered_name", ...}`; a
+    registered function as `{"class_name": "function", "config": "pkg>name"}`.
+    """
+    if isinstance(node, list):
+        for item in node:
+            _custom_objects(item, found)
+        return
+    if not isinstance(node, dict):
+        return
+    module = node.get("module")
+    registered = node.get("registered_name")
+    if node.get("class_name") == "function" and isinstance(node.get("config"), str):
+        if ">" in node["config"]:
+            found.setdefault(node["config"], None)
+    elif isinstance(registered, str) and ">" in registered:
+        found[registered] = module
+    elif isinstance(registered, str) and (
+        module is None or module.split(".")[0] not in ("keras", "builtins")
+    ):
+        # An unregistered custom class: Keras stores its bare class name.
+        found.setdefault(registered, None)
+    for value in node.values():
+        _custom_objects(value, found)
+
+
+def _read_keras_config(path):
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            "Argument `path` must be the path of a `.keras` file. "
+            f"Received: path={path!r}"
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return json.loads(archive.read("config.json"))
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise InputError(
+            "Argument `path` must be a readable `.keras` file (a zip archive "
+            f"holding config.json); {type(error).__name__}: {error}. "
+            f"Received: path={os.fspath(path)!r}"
+        ) from None
+
+
+def saving_hint(path):
+    """Says which registered objects a `.keras` file needs before it loads.
+
+    `keras.saving.load_model` finds a custom class or function only when the
+    package that registers it has been imported in the loading process; when
+    it has not, Keras raises a long `TypeError` whose cause ("Could not locate
+    class 'Swish'") comes at the end and names one object only. This reads the
+    archive's `config.json` (the model, its compile arguments, their nested
+    objects) without loading or building anything and lists every object
+    that is not Keras's own, grouped by the package to import, and which of
+    them are not registered in this process.
+
+    Example:
+
+    ```python
+    from kerasnotes.testing import saving_hint
+    print(saving_hint("model.keras"))
+    # model.keras needs 3 registered objects; import their packages before
+    # keras.saving.load_model (no custom_objects needed then):
+    #   import kerasnotes: kerasnotes>HeNormal, kerasnotes>Swish, kerasnotes>swish
+    ```
+
+    Args:
+        path: The `.keras` file.
+
+    Returns:
+        The hint as text: one line per package, objects by registered name
+        (`package>Name`), and a final line naming those that are not
+        registered in this process, if any.
+    """
+    config = _read_keras_config(path)
+    found = {}
+    _custom_objects(config, found)
+    name = os.path.basename(os.fspath(path))
+    if not found:
+        return f"{name} needs no registered objects: Keras's built-ins only."
+    by_import = {}
+    missing = []
+    for key in sorted(found):
+        obj = keras.saving.get_registered_object(key) if ">" in key else None
+        module = found[key] or getattr(obj, "__module__", None)
+        if ">" not in key:
+            where = "not registered with Keras: pass custom_objects= or register"
+        elif module:
+            where = f"import {module.split('.')[0]}"
+        else:
+            where = f"import the package that registers `{key.split('>')[0]}>`"
+        by_import.setdefault(where, []).append(key)
+        if obj is None:
+            missing.append(key)
+    lines = [
+        f"{name} needs {len(found)} registered object"
+        f"{'s' if len(found) != 1 else ''}; import their packages before "
+        "keras.saving.load_model (no custom_objects needed then):"
+    ]
+    lines += [f"  {where}: {', '.join(keys)}" for where, keys in by_import.items()]
+    if missing:
+        lines.append(f"  not registered in this process: {', '.join(missing)}")
+    else:
+        lines.append("  all of them are registered in this process.")
+    return "\n".join(lines)
