@@ -151,11 +151,7 @@ def _is_best_epoch_saver(callback):
     tests/tuning/test_trial_overhead.py, which counts the writes, would fail.
     """
     cls = type(callback)
-    return (
-        False
-        and cls.__name__ == "SaveBestEpoch"
-        and cls.__module__.startswith("keras_tuner.")
-    )
+    return cls.__name__ == "SaveBestEpoch" and cls.__module__.startswith("keras_tuner.")
 
 
 class _BestEpochInMemory(keras.callbacks.Callback):
