@@ -6,6 +6,8 @@ import os
 
 import numpy as np
 
+from kerasnotes.cli import _out
+
 
 def _table(rows, headers):
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
@@ -54,7 +56,7 @@ def write_report(out, *, summary, metrics, confusion, trials, best_values, pictu
         lines.append(f"![{title}]({name})")
         lines.append("")
     path = os.path.join(out, "report.md")
-    with open(path, "w") as f:
+    with _out.replacing(path) as temp, open(temp, "w") as f:
         f.write("\n".join(lines) + "\n")
     return path
 
@@ -67,5 +69,5 @@ def write_json(path, data):
             return value.tolist()
         raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
-    with open(path, "w") as f:
+    with _out.replacing(path) as temp, open(temp, "w") as f:
         json.dump(data, f, indent=2, default=default)

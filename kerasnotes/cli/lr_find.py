@@ -6,6 +6,7 @@ import tempfile
 import warnings
 
 from kerasnotes._internal.errors import InputError
+from kerasnotes.cli import _out
 from kerasnotes.cli import check_positive
 
 OPTIMIZERS = {
@@ -214,6 +215,7 @@ def run_lr_find(
     if plot:
         with warnings.catch_warnings():  # its reason is printed above
             warnings.simplefilter("ignore", LRFinderWarning)
-            finder.plot(path=plot)
+            with _out.replacing(plot) as temp:
+                finder.plot(path=temp)
         print_fn(f"plot saved to {plot}")
     return finder

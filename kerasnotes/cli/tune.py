@@ -9,6 +9,7 @@ import time
 import numpy as np
 
 from kerasnotes._internal.errors import InputError
+from kerasnotes.cli import _out
 from kerasnotes.cli import check_positive
 
 PICTURES = (
@@ -72,20 +73,43 @@ def add_arguments(parser, name):
 def run(args):
     check_positive(args, "max_trials", "epochs")
     demo = args.command == "demo"
-    run_tune(
-        None if demo else args.csv,
-        None if demo else args.target,
+    csv = None if demo else args.csv
+    # What defines the search (--max-trials does not: a resumed search may
+    # be given more trials).
+    defines = dict(
+        target=None if demo else args.target,
         task="auto" if demo else args.task,
+        dropna=False if demo else args.dropna,
+        cv=None if demo else args.cv,
         tuner=args.tuner,
-        max_trials=args.max_trials,
         epochs=args.epochs,
         oversample=args.oversample,
-        out=args.out,
         seed=args.seed,
-        dropna=False if demo else args.dropna,
-        overwrite=True if demo else args.overwrite,
-        cv=None if demo else args.cv,
     )
+    overwrite = True if demo else args.overwrite
+    _check_can_write(args.out)
+    with _out.claim(args.out):
+        _out.check_resume(
+            args.out,
+            "search",
+            print,
+            fingerprint=_out.fingerprint(csv, defines),
+            overwrite=overwrite,
+        )
+        run_tune(
+            csv,
+            defines["target"],
+            task=defines["task"],
+            tuner=args.tuner,
+            max_trials=args.max_trials,
+            epochs=args.epochs,
+            oversample=args.oversample,
+            out=args.out,
+            seed=args.seed,
+            dropna=defines["dropna"],
+            overwrite=overwrite,
+            cv=defines["cv"],
+        )
     return 0
 
 
@@ -168,7 +192,8 @@ def run_tune(
     model = _export(result.best_model, split.scaler)
     scores, confusion = _evaluate(table, model, test)
     model_path = os.path.join(out, "best_model.keras")
-    model.save(model_path)
+    with _out.replacing(model_path) as temp:
+        model.save(temp)
     _write_hyperparameters(out, result, table, scores)
     _draw_pictures(out, result, epochs)
     summary = _summary(table, split, result, tuner, oversample, seed, started, cv)
@@ -249,7 +274,7 @@ def _draw_pictures(out, result, epochs):
     path = dict((name, os.path.join(out, name)) for _, name in PICTURES)
     figure = plot.plot_learning_curves(history, result.objective)
     figure.suptitle("Best trial: learning curves")
-    figure.savefig(path["learning_curves.png"], dpi=100)
+    _save_figure(figure, path["learning_curves.png"])
     # The schedule as the trial built it: from the rows it trained on, which
     # oversampling may have multiplied, over the epochs it ran.
     best = result.best_hyperparameters.values
@@ -262,10 +287,15 @@ def _draw_pictures(out, result, epochs):
     )
     ax = plot.plot_schedule(policy.learning_rate, steps, momentum=policy.momentum)
     ax.set_title("Best trial: learning-rate schedule")
-    ax.figure.savefig(path["learning_rate.png"], dpi=100)
+    _save_figure(ax.figure, path["learning_rate.png"])
     figure = plot.plot_objective_vs_learning_rate(result.trials, result.objective)
     figure.axes[0].set_title("All trials: objective against learning rate")
-    figure.savefig(path["objective_vs_learning_rate.png"], dpi=100)
+    _save_figure(figure, path["objective_vs_learning_rate.png"])
+
+
+def _save_figure(figure, path):
+    with _out.replacing(path) as temp:
+        figure.savefig(temp, dpi=100)
 
 
 def _rows(split, cv):
