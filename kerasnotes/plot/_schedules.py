@@ -68,11 +68,31 @@ def _rate_at(schedule, step):
     return float(keras.ops.convert_to_numpy(schedule(tensor)))
 
 
+def _rates_at(schedule, grid):
+    """The schedule called once on a 1-D tensor of all the steps, or None
+    when it does not take one (a Python `if` on the step, a scalar result)."""
+    import keras
+
+    dtype = "int32" if grid.dtype.kind in "iu" else "float32"
+    if dtype == "int32" and grid.max() >= 2**31:
+        return None  # an int32 tensor cannot hold these steps
+    try:
+        rates = schedule(keras.ops.convert_to_tensor(grid, dtype))
+        rates = np.asarray(keras.ops.convert_to_numpy(rates), dtype="float64")
+    except Exception:  # noqa: BLE001 - any schedule that cannot: step by step
+        return None
+    return rates if rates.shape == grid.shape else None
+
+
 def schedule_values(schedule, steps):
     """Evaluates a learning rate at each step, as the optimizer would.
 
-    The schedule is called once per step, on a scalar step tensor (an
-    integer one for integral steps), the way an optimizer calls it.
+    The schedule is called once, on a 1-D tensor of all the steps (int32
+    for integral steps, else float32): `keras.ops` schedules, this
+    package's and Keras's own, compute every step elementwise, as they would
+    for the optimizer's scalar step. A schedule that cannot take a tensor of
+    steps (a Python `if` on the step) or returns another shape is called
+    once per step, on a scalar step tensor, the way an optimizer calls it.
 
     Args:
         schedule: A `keras.optimizers.schedules.LearningRateSchedule`, a
@@ -95,7 +115,10 @@ def schedule_values(schedule, steps):
     grid = _check_steps(steps)
     if _is_number(schedule):
         return grid, np.full(len(grid), float(schedule))
-    return grid, np.asarray([_rate_at(schedule, step) for step in grid])
+    rates = _rates_at(schedule, grid)
+    if rates is None:
+        rates = np.asarray([_rate_at(schedule, step) for step in grid])
+    return grid, rates
 
 
 def _default_label(schedule, constant="constant"):
@@ -152,8 +175,10 @@ def plot_schedule(
     """Draws a learning-rate schedule against the optimizer's step.
 
     Works for any schedule, this package's or Keras's (anything callable on
-    a step), and for a constant. The schedule is evaluated one step at a
-    time, as the optimizer calls it (`schedule_values`).
+    a step), and for a constant. The schedule is evaluated by
+    `schedule_values`: once over a tensor of all the steps, or one step at a
+    time when it cannot take one. A single step is drawn as a marker (a
+    line needs two points).
 
     With `momentum`, the momentum (or `beta_1`) schedule of the same run is
     drawn too, dashed and in another colour, on a twin y-axis on the right
@@ -219,7 +244,8 @@ def plot_schedule(
     if momentum is not None:
         _, momenta = schedule_values(momentum, steps)
     ax = _figure.axes_or_new(ax)
-    ax.plot(xs, ys, label=label or _default_label(schedule))
+    marker = "o" if len(xs) == 1 else None
+    ax.plot(xs, ys, marker=marker, label=label or _default_label(schedule))
     ax.set_xlabel("step (optimizer iteration)")
     ax.set_ylabel("learning rate")
     if log_scale:
@@ -232,6 +258,7 @@ def plot_schedule(
             # The colour after the rate's in the colour cycle ("CN" wraps).
             color=f"C{len(ax.lines)}",
             linestyle="--",
+            marker=marker,
             label=_default_label(momentum, constant="constant momentum"),
         )
     handles, labels = ax.get_legend_handles_labels()

@@ -59,7 +59,8 @@ def plot_learning_curves(history, objective, *, path=None):
     (`objective` without its `val_` prefix; a single panel when that is the
     loss). Each panel draws the training curve (`history[metric]`) and the
     validation one (`history["val_" + metric]`), those that were recorded,
-    against the epoch counted from 1.
+    against the epoch counted from 1; a curve of a single epoch is drawn as
+    a marker.
 
     The figure is built without `pyplot` and no matplotlib backend is
     selected, so nothing needs a display; in a notebook the returned figure
@@ -95,7 +96,9 @@ def plot_learning_curves(history, objective, *, path=None):
         for key, kind in ((metric, "train"), (f"val_{metric}", "validation")):
             if key in curves:
                 epochs = np.arange(1, len(curves[key]) + 1)
-                ax.plot(epochs, curves[key], label=f"{kind} {metric}")
+                # One epoch is one point, which a line alone does not show.
+                marker = "o" if len(epochs) == 1 else None
+                ax.plot(epochs, curves[key], marker=marker, label=f"{kind} {metric}")
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.grid(True, alpha=0.3)

@@ -195,3 +195,71 @@ def test_bad_momentum_names_the_argument_and_value(momentum, message):
 def test_bad_arguments_name_the_argument_and_value(schedule, steps, kwargs, name):
     with pytest.raises(ValueError, match=f"`{name}`.*Received: {name}"):
         plot_schedule(schedule, steps, **kwargs)
+
+
+class _Counting(keras.optimizers.schedules.LearningRateSchedule):
+    """A schedule that counts its calls: 0.1 * 0.5 ** (step / 100)."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, step):
+        self.calls += 1
+        step = keras.ops.cast(step, "float32")
+        return 0.1 * keras.ops.power(0.5, step / 100.0)
+
+
+def test_a_schedule_is_evaluated_once_over_all_steps():
+    schedule = _Counting()
+    steps, rates = schedule_values(schedule, 1000)
+    assert schedule.calls == 1
+    assert_allclose(rates, 0.1 * 0.5 ** (np.arange(1000) / 100.0), rtol=1e-5)
+
+
+def test_a_schedule_that_takes_no_tensor_of_steps_is_called_per_step():
+    calls = []
+
+    def stepwise(step):  # a Python `if` on the step's value
+        calls.append(step)
+        return 0.1 if int(keras.ops.convert_to_numpy(step)) < 3 else 0.01
+
+    steps, rates = schedule_values(stepwise, 5)
+    assert_allclose(rates, [0.1, 0.1, 0.1, 0.01, 0.01])
+
+
+@pytest.mark.parametrize("name", ["cosine", "warmup_cosine", "cyclical", "one_cycle"])
+def test_tunes_schedules_evaluated_at_once_match_the_closed_forms(name):
+    from kerasnotes.tuning import _space
+
+    total = 200
+    policy = _space.SCHEDULES[name](0.1, total)
+    _, rates = schedule_values(policy.learning_rate, total)
+    t = np.arange(total, dtype="float64")
+    if name == "cosine":  # CosineAnnealing(0.1, 200): SGDR's cosine to 0
+        expected = 0.05 * (1 + np.cos(np.pi * t / total))
+    elif name == "warmup_cosine":  # 20 linear steps from 0, then cosine
+        expected = np.where(
+            t < 20, 0.1 * t / 20, 0.05 * (1 + np.cos(np.pi * (t - 20) / 180))
+        )
+    elif name == "cyclical":  # triangular2 between 0.01 and 0.1, step 25
+        cycle = np.floor(1 + t / 50)
+        x = np.abs(t / 25 - 2 * cycle + 1)
+        expected = 0.01 + 0.09 * np.maximum(0, 1 - x) / 2 ** (cycle - 1)
+    else:
+        expected = [one_cycle(s, 0.1, total) for s in t]
+    assert_allclose(rates, expected, rtol=1e-4, atol=1e-7)
+    if policy.momentum is not None:
+        _, momenta = schedule_values(policy.momentum, total)
+        assert_allclose(momenta, one_cycle_momentum(t, total), rtol=1e-5)
+
+
+def test_a_single_step_is_drawn_as_a_marker():
+    # One epoch of one batch: a schedule of one step.
+    ax = plot_schedule(
+        schedules.OneCycle(0.1, 10), 1, momentum=schedules.OneCycleMomentum(10)
+    )
+    for line in ax.lines + ax.figure.axes[-1].lines:
+        assert len(line.get_xdata()) == 1
+        assert line.get_marker() not in (None, "None", "", " ")
+    ax = plot_schedule(schedules.OneCycle(0.1, 10), 10)
+    assert ax.lines[0].get_marker() == "None"

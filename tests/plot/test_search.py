@@ -174,3 +174,18 @@ def test_objective_vs_learning_rate_bad_objective_and_path():
         plot_objective_vs_learning_rate(_trials(), None)
     with pytest.raises(ValueError, match="`path`.*Received: path=0"):
         plot_objective_vs_learning_rate(_trials(), "val_loss", path=0)
+
+
+def test_a_single_epoch_history_is_drawn_as_markers():
+    # Hyperband's first round, or a run stopped after one epoch: one point
+    # per curve, which a line without a marker leaves blank.
+    history = {"loss": [0.7], "val_loss": [0.8], "xent": [0.6], "val_xent": [0.65]}
+    fig = plot_learning_curves(history, "val_xent")
+    lines = [line for ax in fig.axes for line in ax.lines]
+    assert len(lines) == 4
+    for line in lines:
+        assert len(line.get_xdata()) == 1
+        assert line.get_marker() not in (None, "None", "", " ")
+    # Longer curves stay lines without markers.
+    fig = plot_learning_curves(HISTORY, "val_xent")
+    assert all(line.get_marker() == "None" for line in fig.axes[0].lines)
