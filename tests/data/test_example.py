@@ -11,6 +11,7 @@ def test_example_data_is_imbalanced_breast_cancer():
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend
 def test_example_runs_all_three_strategies():
     results = load_example("imbalanced_smote").run(epochs=1, n_splits=2)
     assert list(results) == ["none", "smote", "class weights"]

@@ -4,6 +4,7 @@ from tests._examples import load_example
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend
 def test_example_trains_the_three_methods(capsys):
     rows = load_example("flat_minima").main(["--epochs", "3", "--seeds", "1"])
     names = [row[0] for row in rows]

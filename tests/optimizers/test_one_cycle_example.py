@@ -4,6 +4,7 @@ from tests._examples import load_example
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend
 def test_example_trains_all_four_optimizers(capsys):
     rows = load_example("one_cycle").main(["--epochs", "2", "--seeds", "1"])
     names = [row[0] for row in rows]

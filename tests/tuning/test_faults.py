@@ -13,7 +13,7 @@ from kerasnotes.tuning._tuners import TRIAL_LOG
 from tests.tuning._support import python
 from tests.tuning.test_cv import CV_SCRIPT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.one_backend]
 
 
 def _log(directory):

@@ -6,6 +6,7 @@ from tests._examples import load_example
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend
 def test_example_tunes_the_cnn_with_both_tuners(tmp_path, capsys):
     rows = load_example("tune_cnn").main(
         ["--trials", "2", "--epochs", "8", "--directory", str(tmp_path)]
