@@ -5,12 +5,20 @@ One module per command (`tune`, which also serves `demo`, `lr_find`,
 The command line sits on the whole library and nothing in the library
 imports it.
 
+The console script is `_kerasnotes_cli.main` (outside this package, so it
+runs before `kerasnotes/__init__.py` imports Keras): it sets TensorFlow's
+log level first and parses the command line with `parse_args` before the
+package is initialized, so `--help` imports neither Keras nor TensorFlow.
+For that, this module and each command's `add_arguments` import nothing
+heavy at import time.
+
 Errors: the package's own input errors (`InputError`: a bad argument, an
 unreadable table) are printed as one line and exit with status 2; any other
 exception is a bug and keeps its traceback (exit status 1).
 """
 
 import argparse
+import logging
 import os
 import sys
 
@@ -43,17 +51,26 @@ COMMANDS = {
 }
 
 
+def _version():
+    # From the installed metadata, not `kerasnotes.__version__`: the package
+    # is not initialized yet when the console script builds the parser.
+    from importlib import metadata
+
+    try:
+        return metadata.version("kerasnotes")
+    except metadata.PackageNotFoundError:  # run from a source tree
+        return "unknown"
+
+
 def build_parser():
     import importlib
-
-    from kerasnotes import __version__
 
     parser = argparse.ArgumentParser(
         prog="kerasnotes",
         description="Verified Keras 3 components built from neural-network notes.",
     )
     parser.add_argument(
-        "--version", action="version", version=f"kerasnotes {__version__}"
+        "--version", action="version", version=f"kerasnotes {_version()}"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, summary) in COMMANDS.items():
@@ -72,12 +89,56 @@ def check_positive(args, *names):
             raise InputError(f"--{name.replace('_', '-')} must be > 0, got {value}")
 
 
-def main(argv=None):
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# TensorFlow's C++ log level for the commands (unless the user set one):
+# 3 keeps its import-time lines out ("failed call to cuInit: ... (303)" on a
+# machine without a GPU reads like a real error); its errors that matter
+# reach Python as exceptions. TF_CPP_MIN_LOG_LEVEL=0 shows everything.
+TF_LOG_LEVEL = "3"
+
+
+class _NoRetracingWarning(logging.Filter):
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+def silence_retracing_warnings():
+    """Drops TensorFlow's "N out of the last M calls to <function ...
+    multi_step_on_iterator> triggered tf.function retracing" warnings, for
+    commands that train one new model after another (a search).
+
+    They are not retracing of one function: each trial builds a new model,
+    whose train, test and predict functions Keras traces once each (twice
+    where the last batch is smaller, as it is for most row counts), which is
+    as few as a new model allows; but TensorFlow counts tracings by the
+    Python code object, which all models' functions share, so a search looks
+    to it like "a tf.function created repeatedly in a loop", its first
+    suggested cause. Other TensorFlow warnings pass. Needs no TensorFlow
+    import: a filter on the `tensorflow` logger, where TensorFlow logs.
+    """
+    logger = logging.getLogger("tensorflow")
+    if not any(isinstance(f, _NoRetracingWarning) for f in logger.filters):
+        logger.addFilter(_NoRetracingWarning())
+
+
+def parse_args(argv=None):
+    """The parsed command line (`--help` and usage errors exit here)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.parser = parser
+    return args
+
+
+def main(argv=None):
+    # Effective only if TensorFlow is not imported yet (the console script
+    # sets it before; `python -m kerasnotes` imports the package first).
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", TF_LOG_LEVEL)
+    return dispatch(parse_args(argv))
+
+
+def dispatch(args):
+    """Runs the parsed command: one line and status 2 for an `InputError`."""
     if args.command is None:
-        parser.print_help()
+        args.parser.print_help()
         return 2
     try:
         return args.run(args)

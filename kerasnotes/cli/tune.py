@@ -11,6 +11,7 @@ import numpy as np
 from kerasnotes._internal.errors import InputError
 from kerasnotes.cli import _out
 from kerasnotes.cli import check_positive
+from kerasnotes.cli import silence_retracing_warnings
 
 PICTURES = (
     ("learning curves", "learning_curves.png"),
@@ -19,10 +20,16 @@ PICTURES = (
 )
 
 
-def add_arguments(parser, name):
-    from kerasnotes.data._oversample import METHODS
-    from kerasnotes.tuning._tuners import TUNERS
+# The choices by name, written out so that `--help` imports neither
+# KerasTuner nor Keras (tests check them against kerasnotes.tuning's tuners
+# and kerasnotes.data's methods). SMOTE-NC is not offered: the search sees
+# one-hot encoded, standardized features, where it has no categorical
+# columns to keep.
+TUNER_NAMES = ("bayesian", "random", "hyperband", "grid")
+OVERSAMPLING = ("smote", "borderline-smote", "svm-smote", "adasyn", "random")
 
+
+def add_arguments(parser, name):
     demo = name == "demo"
     if not demo:
         parser.add_argument(
@@ -50,16 +57,14 @@ def add_arguments(parser, name):
             help="score each trial by K-fold cross-validation over the training "
             "and validation rows (the test rows stay held out)",
         )
-    parser.add_argument("--tuner", choices=list(TUNERS), default="bayesian")
+    parser.add_argument("--tuner", choices=TUNER_NAMES, default="bayesian")
     parser.add_argument("--max-trials", type=int, default=6 if demo else 10)
     parser.add_argument(
         "--epochs", type=int, default=20 if demo else 30, help="most epochs per trial"
     )
-    # SMOTE-NC is not offered: the search sees one-hot encoded, standardized
-    # features, where it has no categorical columns to keep.
     parser.add_argument(
         "--oversample",
-        choices=[m for m in METHODS if m != "smote-nc"],
+        choices=OVERSAMPLING,
         help="oversample the training part (classification)",
     )
     parser.add_argument(
@@ -88,6 +93,7 @@ def run(args):
     )
     overwrite = True if demo else args.overwrite
     _check_can_write(args.out)
+    silence_retracing_warnings()
     with _out.claim(args.out):
         _out.check_resume(
             args.out,

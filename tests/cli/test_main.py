@@ -1,7 +1,11 @@
+import logging
+import os
 import pathlib
 import subprocess
 import sys
+import tempfile
 
+import keras
 import pytest
 
 from kerasnotes import cli
@@ -102,3 +106,130 @@ def test_an_internal_error_exits_1_with_a_traceback_from_the_console(tmp_path):
     )
     assert done.returncode == 1
     assert "Traceback" in done.stderr and "RuntimeError: an internal bug" in done.stderr
+
+
+_HEAVY = ("tensorflow", "keras", "jax", "torch", "keras_tuner", "sklearn")
+_HELP_IMPORTS = """
+import sys
+import _kerasnotes_cli
+for argv in [["--help"], ["--version"], ["tune", "--bogus"]] + [
+    [name, "--help"] for name in ("demo", "tune", "lr-find", "compare-optimizers")
+]:
+    try:
+        _kerasnotes_cli.main(argv)
+    except SystemExit:
+        pass
+heavy = sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[1:]))
+print("imported:", ",".join(heavy), file=sys.stderr)
+"""
+
+
+@pytest.mark.slow
+def test_help_imports_no_backend(tmp_path):
+    # The console script's --help (each command's too), --version and a
+    # usage error parse the command line without importing Keras.
+    done = subprocess.run(
+        [sys.executable, "-c", _HELP_IMPORTS, *_HEAVY],
+        cwd=pathlib.Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, KERAS_BACKEND="tensorflow"),
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "imported:"
+    assert "usage: kerasnotes tune" in done.stdout
+    assert "kerasnotes 0.1.0" in done.stdout
+
+
+_RUN_A_COMMAND = """
+import _kerasnotes_cli
+code = _kerasnotes_cli.main(["compare-optimizers", "--epochs", "0"])
+import os, sys
+import tensorflow  # imported by the command, before this line
+print("code", code, "level", os.environ.get("TF_CPP_MIN_LOG_LEVEL"))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("user_level", [None, "0"])
+def test_the_command_sets_tensorflows_log_level_before_importing_it(user_level):
+    # TensorFlow's "cpu_feature_guard" note is logged at import: at the
+    # command's level it is not; a level the user set is kept.
+    env = dict(os.environ, KERAS_BACKEND="tensorflow")
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)
+    if user_level is not None:
+        env["TF_CPP_MIN_LOG_LEVEL"] = user_level
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_A_COMMAND],
+        cwd=pathlib.Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert f"code 2 level {user_level or cli.TF_LOG_LEVEL}" in done.stdout
+    assert "--epochs must be > 0" in done.stderr
+    assert ("cpu_feature_guard" in done.stderr) == (user_level == "0"), done.stderr
+
+
+def test_the_launcher_and_the_package_agree():
+    import _kerasnotes_cli
+    from kerasnotes.cli import tune
+    from kerasnotes.data._oversample import METHODS
+    from kerasnotes.tuning._tuners import TUNERS
+
+    assert _kerasnotes_cli._TF_LOG_LEVEL == cli.TF_LOG_LEVEL
+    # The names --help offers without importing them are the real ones.
+    assert tune.TUNER_NAMES == tuple(TUNERS)
+    assert tune.OVERSAMPLING == tuple(m for m in METHODS if m != "smote-nc")
+
+
+class _Records(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture
+def tensorflow_records():
+    logger = logging.getLogger("tensorflow")
+    records, filters = _Records(), list(logger.filters)
+    logger.addHandler(records)
+    yield records
+    logger.removeHandler(records)
+    logger.filters[:] = filters
+
+
+def _train_new_models(count):
+    import keras
+    import numpy as np
+
+    x = np.random.default_rng(0).normal(size=(45, 3)).astype("float32")
+    for _ in range(count):  # as a search does: a new model per trial
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        model.compile("sgd", "mse")
+        model.fit(x, x[:, :1], batch_size=16, epochs=1, verbose=0)
+        model.predict(x, batch_size=16, verbose=0)
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="tf.function retracing warnings are TensorFlow's",
+)
+def test_tune_silences_only_the_retracing_warnings(tensorflow_records, monkeypatch):
+    from kerasnotes.cli import tune
+
+    _train_new_models(6)
+    retracing = [m for m in tensorflow_records.messages if "retracing" in m]
+    assert retracing, "the warning this test is about did not appear"
+    tensorflow_records.messages.clear()
+    # tune installs the filter, before its search.
+    monkeypatch.setattr(tune, "run_tune", lambda *a, **k: _train_new_models(6))
+    monkeypatch.setattr(tune, "_check_can_write", lambda out: None)
+    monkeypatch.setattr(tune._out, "check_resume", lambda *a, **k: None)
+    with tempfile.TemporaryDirectory() as out:
+        assert cli.main(["tune", "--out", out]) == 0
+    logging.getLogger("tensorflow").warning("another warning")
+    assert tensorflow_records.messages == ["another warning"]
