@@ -13,10 +13,12 @@ whose unused branch is `inf` has a `nan` gradient (`0 * inf`).
 import numbers
 
 import keras
+import numpy as np
 from keras import ops
 
 from kerasnotes._internal.errors import InputError
 from kerasnotes._internal.validation import check_real
+from kerasnotes._internal.validation import check_tensor
 
 # Klambauer et al. 2017, eq. (14): the fixed point (mean 0, variance 1).
 SELU_ALPHA = 1.6732632423543772
@@ -26,16 +28,31 @@ _register = keras.saving.register_keras_serializable(package="kerasnotes")
 
 
 def _check_number(name, value):
-    """Checks Python and NumPy scalars; tensors and variables pass as they are."""
-    if isinstance(value, (numbers.Number, bool, str)) or value is None:
-        check_real(name, value)
-    return value
+    """Checks a coefficient. A real number of any type (Python's, NumPy's, a
+    0-d array) must be finite in float32 and comes back as a Python float.
+    A variable (a trainable coefficient) passes as it is; a tensor too, its
+    elements checked when it has a value (eager), not when it is symbolic
+    (inside a traced function). Lists, strings and None are refused."""
+    if isinstance(value, keras.Variable):
+        return value
+    if isinstance(value, (numbers.Number, np.ndarray, np.generic)) or not (
+        hasattr(value, "shape") and hasattr(value, "dtype")
+    ):
+        return float(check_real(name, value))
+    return check_tensor(name, value, check_real)
 
 
 def _coefficient(value, x):
     """`value` (a number, tensor or variable) in the dtype of `x`. Multiply
     it with `ops.multiply`, not `*`: a backend array's `*` does not take the
-    KerasTensor of a functional model (JAX)."""
+    KerasTensor of a functional model (JAX).
+
+    A number is converted straight to the dtype of `x`: `ops.cast` of a
+    Python float first makes a float32 tensor (TensorFlow), which would
+    round a float64 coefficient to float32 precision.
+    """
+    if isinstance(value, (numbers.Real, np.ndarray, np.generic)):
+        return ops.convert_to_tensor(np.asarray(value, dtype="float64"), x.dtype)
     return ops.cast(value, x.dtype)
 
 
@@ -70,7 +87,7 @@ def step(x, threshold=0.0):
         - [McCulloch & Pitts, "A logical calculus of the ideas immanent in
           nervous activity", 1943](https://doi.org/10.1007/BF02478259)
     """
-    _check_number("threshold", threshold)
+    threshold = _check_number("threshold", threshold)
     x = ops.convert_to_tensor(x)
     return ops.cast(ops.greater_equal(x, _coefficient(threshold, x)), x.dtype)
 
@@ -135,7 +152,16 @@ def tanh(x):
         - [LeCun, Bottou, Orr & Mueller, "Efficient BackProp", 1998](
           https://doi.org/10.1007/3-540-49430-8_2)
     """
-    return ops.tanh(ops.convert_to_tensor(x))
+    x = ops.convert_to_tensor(x)
+    y = ops.tanh(x)
+    if keras.backend.standardize_dtype(y.dtype) == keras.backend.standardize_dtype(
+        x.dtype
+    ):
+        return y
+    # Keras's type promotion computes `ops.tanh` of float64 in float32 on
+    # JAX: the same function from `expm1`, which keeps float64 (a few ulp).
+    e = ops.expm1(ops.multiply(_coefficient(-2.0, x), ops.abs(x)))
+    return ops.multiply(ops.sign(x), ops.divide(ops.negative(e), e + 2.0))
 
 
 @_register
@@ -195,7 +221,7 @@ def leaky_relu(x, alpha=0.01):
           Acoustic Models", ICML 2013](
           https://ai.stanford.edu/~amaas/papers/relu_hybrid_icml2013_final.pdf)
     """
-    _check_number("alpha", alpha)
+    alpha = _check_number("alpha", alpha)
     x = ops.convert_to_tensor(x)
     return ops.where(x > 0, x, ops.multiply(_coefficient(alpha, x), x))
 
@@ -241,7 +267,7 @@ def elu(x, alpha=1.0):
           Learning by Exponential Linear Units (ELUs)", ICLR 2016](
           https://arxiv.org/abs/1511.07289)
     """
-    _check_number("alpha", alpha)
+    alpha = _check_number("alpha", alpha)
     x = ops.convert_to_tensor(x)
     return ops.where(
         x > 0, x, ops.multiply(_coefficient(alpha, x), _expm1_negative_part(x))
@@ -319,7 +345,7 @@ def swish(x, beta=1.0):
           Network Function Approximation in Reinforcement Learning", 2018](
           https://arxiv.org/abs/1702.03118)
     """
-    _check_number("beta", beta)
+    beta = _check_number("beta", beta)
     x = ops.convert_to_tensor(x)
     return x * ops.sigmoid(ops.multiply(_coefficient(beta, x), x))
 
@@ -359,7 +385,9 @@ def softplus(x):
           NeurIPS 2000](https://papers.nips.cc/paper/1920)
     """
     x = ops.convert_to_tensor(x)
-    m = ops.maximum(x, ops.zeros_like(x))
+    # `relu`, not `maximum(x, 0)`: Keras's `ops.maximum` computes float64 in
+    # float32 on PyTorch.
+    m = ops.relu(x)
     return m + ops.log1p(ops.exp(x - 2 * m))
 
 
@@ -395,7 +423,14 @@ def softmax(x, axis=-1):
     """
     if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
         raise InputError(f"Argument `axis` must be an integer. Received: axis={axis!r}")
-    return ops.softmax(ops.convert_to_tensor(x), axis=int(axis))
+    x = ops.convert_to_tensor(x)
+    rank = len(x.shape)
+    if not -rank <= axis < rank:
+        raise InputError(
+            f"Argument `axis` must be in [-{rank}, {rank}) for an input of rank "
+            f"{rank}. Received: axis={int(axis)!r}"
+        )
+    return ops.softmax(x, axis=int(axis))
 
 
 @_register

@@ -11,6 +11,7 @@ from kerasnotes._internal.autodiff import value_and_derivative
 from kerasnotes.testing import assert_allclose
 from kerasnotes.testing import keras_file_roundtrip
 from kerasnotes.testing import to_numpy
+from tests._dtypes import x64_if_jax
 
 LAMBDA = 1.0507009873554805
 ALPHA = 1.6732632423543772
@@ -83,10 +84,20 @@ CASES = {
 
 DTYPES = {
     # dtype -> (largest finite value, relative tolerance of the values)
+    "float64": (float(np.finfo(np.float64).max), 1e-15),
     "float32": (float(np.finfo(np.float32).max), 2e-6),
     "float16": (float(np.finfo(np.float16).max), 2e-3),
     "bfloat16": (3.3895313892515355e38, 1.6e-2),
 }
+
+
+@pytest.fixture(autouse=True)
+def _jax_x64(request):
+    """float64 exists on JAX only in its 64-bit mode."""
+    callspec = getattr(request.node, "callspec", None)
+    dtype = callspec.params.get("dtype") if callspec else None
+    with x64_if_jax(dtype == "float64"):
+        yield
 
 
 def _grid(dtype):
