@@ -1,5 +1,7 @@
 """`cross_validate`: k-fold validation of Keras models, resampling inside folds."""
 
+import numbers
+
 import keras
 import numpy as np
 
@@ -24,19 +26,25 @@ class CrossValidationResult:
             per fold.
         histories: One `History.history` dict per fold.
         task: `"classification"` or `"regression"`.
+        pos_label: With two classes, the label whose precision, recall, F1
+            and areas are reported; otherwise `None`.
     """
 
-    def __init__(self, folds, indices, histories, task):
+    def __init__(self, folds, indices, histories, task, pos_label=None):
         self.folds = folds
         self.indices = indices
         self.histories = histories
         self.task = task
+        self.pos_label = pos_label
         names = list(folds[0])
         self.mean = {m: float(np.mean([f[m] for f in folds])) for m in names}
         self.std = {m: float(np.std([f[m] for f in folds])) for m in names}
 
     def __repr__(self):
-        lines = [f"CrossValidationResult({self.task}, {len(self.folds)} folds)"]
+        positive = "" if self.pos_label is None else f", pos_label={self.pos_label!r}"
+        lines = [
+            f"CrossValidationResult({self.task}, {len(self.folds)} folds{positive})"
+        ]
         for name in self.mean:
             lines.append(
                 f"  {name:<10}{self.mean[name]:>10.4f} +- {self.std[name]:.4f}"
@@ -56,6 +64,8 @@ def cross_validate(
     oversample_kwargs=None,
     task=None,
     from_logits=False,
+    sample_weight=None,
+    pos_label=None,
 ):
     """k-fold cross-validation of a Keras model, oversampling inside folds only.
 
@@ -84,15 +94,22 @@ def cross_validate(
         - classification: `loss` (the model's compiled loss on the validation
           part), `accuracy`, `precision`, `recall`, `f1`, `roc_auc`, `pr_auc`
           (average precision). With two classes, precision, recall, F1 and the
-          areas are those of the positive class, `classes[1]` in sorted order
-          (label 1 for 0/1 labels): put the minority class there. With more
-          classes they are macro averages (areas one-vs-rest).
+          areas are those of the positive class `pos_label` (see there). With
+          more classes they are macro averages (areas one-vs-rest).
         - regression: `loss`, `rmse`, `mae`, `r2`.
 
     Labels are encoded before fitting: integer or string labels as their
     position in the sorted distinct labels (0..C-1), one-hot rows stay
     one-hot. So a binary model ends in one sigmoid unit (or two softmax
-    units), a C-class model in C softmax units.
+    units), a C-class model in C softmax units. (The encoding does not
+    depend on `pos_label`: with labels fraud/ok a sigmoid unit estimates
+    P(ok), and the scores of `pos_label="fraud"` read `1 - p`.)
+
+    `x` and `y` are checked before any fold is trained: the same number of
+    rows, at least one, `x` numeric with at least 2 dimensions and free of
+    NaN and inf, labels without missing values or mixed types, regression
+    targets numeric and finite. `evaluate` and `predict` on the validation
+    part use `fit_kwargs["batch_size"]` when it is given.
 
     Args:
         build_model: Callable with no arguments returning a compiled Keras
@@ -122,10 +139,27 @@ def cross_validate(
             `"classification"` or `"regression"`. Defaults to `None`.
         from_logits: Whether the model outputs logits (a sigmoid or softmax is
             then applied before thresholds and areas). Defaults to `False`.
+        sample_weight: `None` or one non-negative weight per row of `x`
+            (1-D). Each fold's `fit` gets the weights of its training rows
+            (`sample_weight[train]`, as scikit-learn's `cross_validate`
+            routes fit parameters); a synthetic row made by `oversample`
+            gets the mean weight of its class's rows in that training part,
+            so oversampling keeps each class's mean weight. The validation
+            scores are unweighted. Not with `fit_kwargs["class_weight"]`
+            (Keras takes one or the other: multiply the class weights into
+            `sample_weight`). Defaults to `None`.
+        pos_label: With two classes, the label whose precision, recall, F1,
+            ROC-AUC and PR-AUC are reported (scikit-learn's name). `None`
+            picks: label 1 (or `True`) for 0/1 labels, as scikit-learn does;
+            for other labels (strings such as fraud/ok, or 1/2) the minority
+            class, and with two equally frequent classes it refuses to guess
+            (pass `pos_label`). Must be `None` for more classes and for
+            regression. The chosen label is the result's `pos_label`.
+            Defaults to `None`.
 
     Returns:
-        A `CrossValidationResult` with `.folds`, `.mean`, `.std`, `.indices`
-        and `.histories`.
+        A `CrossValidationResult` with `.folds`, `.mean`, `.std`, `.indices`,
+        `.histories` and `.pos_label`.
 
     Example:
 
@@ -154,12 +188,15 @@ def cross_validate(
           https://doi.org/10.1109/MCI.2018.2866730)
     """
     _check_arguments(build_model, n_splits, oversample, task, from_logits)
-    fit_kwargs = _check_fit_kwargs(fit_kwargs)
+    fit_kwargs = _check_fit_kwargs(fit_kwargs, sample_weight)
     oversample_kwargs = _check_dict("oversample_kwargs", oversample_kwargs)
     random_state = _inputs.check_random_state("random_state", random_state)
-    features, _ = _inputs.features_to_numpy(x)
+    features = _checked_features(x)
     task = task or _task_of(y, oversample)
     folds = _Folds(features, y, task, n_splits, random_state)
+    positive = folds.positive_code(pos_label)
+    weights = _inputs.check_sample_weight(sample_weight, len(features))
+    batch_size = fit_kwargs.get("batch_size")
     scores, histories = [], []
     for i, (train, val) in enumerate(folds.splits):
         x_train, y_train = _folds.training_part(
@@ -172,14 +209,26 @@ def cross_validate(
         )
         model = _fresh_model(build_model)
         kwargs = _fit_kwargs(fit_kwargs, y_train)
+        if weights is not None:
+            kwargs["sample_weight"] = _training_weights(weights[train], y_train)
         histories.append(
             dict(model.fit(_model_input(x_train), y_train, **kwargs).history)
         )
-        scores.append(folds.score(model, val, from_logits))
-    return CrossValidationResult(scores, folds.splits, histories, task)
+        scores.append(folds.score(model, val, from_logits, positive, batch_size))
+    return CrossValidationResult(
+        scores, folds.splits, histories, task, folds.label_of(positive)
+    )
 
 
 def _check_arguments(build_model, n_splits, oversample, task, from_logits):
+    if isinstance(build_model, keras.Model):
+        raise InputError(
+            "Argument `build_model` must be a function that returns a new "
+            f"compiled model; received a Model ({type(build_model).__name__} "
+            f"{build_model.name!r}). Every fold trains fresh weights: pass the "
+            "function that builds and compiles it, e.g. `def build_model(): "
+            "...; return model`."
+        )
     if not callable(build_model):
         raise InputError(
             "Argument `build_model` must be a callable with no arguments that "
@@ -202,7 +251,7 @@ def _check_arguments(build_model, n_splits, oversample, task, from_logits):
         _refuse_oversampling(oversample)
 
 
-def _check_fit_kwargs(fit_kwargs):
+def _check_fit_kwargs(fit_kwargs, sample_weight):
     fit_kwargs = _check_dict("fit_kwargs", fit_kwargs)
     for key in ("x", "y", "validation_data"):
         if key in fit_kwargs:
@@ -210,7 +259,59 @@ def _check_fit_kwargs(fit_kwargs):
                 f"`fit_kwargs` must not hold {key!r}: cross_validate passes each "
                 "fold's training part to `fit` and measures on its validation part."
             )
+    if "sample_weight" in fit_kwargs:
+        raise InputError(
+            "`fit_kwargs` must not hold 'sample_weight': pass "
+            "`cross_validate(..., sample_weight=w)`, one weight per row of `x`, "
+            "and each fold's `fit` gets the weights of its training rows."
+        )
+    if sample_weight is not None and fit_kwargs.get("class_weight") is not None:
+        raise InputError(
+            "Pass `sample_weight` or `fit_kwargs['class_weight']`, not both "
+            "(Keras's `fit` takes one of them): multiply the class weights "
+            "into `sample_weight`."
+        )
     return fit_kwargs
+
+
+def _checked_features(x):
+    """`x` as NumPy (a DataFrame as it is), refused before any training when
+    a model could not learn from it."""
+    features, kind = _inputs.features_to_numpy(x)
+    if kind == "pandas":
+        _inputs.check_finite(features)  # names the column
+        _inputs.float_matrix(features)  # numeric columns, not empty
+        return features
+    if features.ndim < 2:
+        raise InputError(
+            "Argument `x` must have at least 2 dimensions (samples, features). "
+            f"Received: x with shape {features.shape}. For a single feature "
+            "pass `x.reshape(-1, 1)`."
+        )
+    _inputs.check_not_empty(features)
+    if features.dtype.kind not in "biuf":
+        raise InputError(
+            f"Argument `x` must be numeric. Received: x of dtype {features.dtype}."
+        )
+    if features.dtype.kind == "f" and not np.all(np.isfinite(features)):
+        _inputs.check_finite(features.reshape(len(features), -1))
+    return features
+
+
+def _training_weights(weights, y_train):
+    """A fold's `fit` weights: its rows' own, then for each synthetic row
+    (after the originals, as `oversample` returns them) the mean weight of
+    its class among the original training rows."""
+    n = len(weights)
+    if len(y_train) == n:
+        return weights.astype("float32")
+    targets = np.asarray(keras.ops.convert_to_numpy(y_train))
+    codes = np.argmax(targets, axis=1) if targets.ndim == 2 else targets.astype(int)
+    original, synthetic = codes[:n], codes[n:]
+    means = np.zeros(int(codes.max()) + 1)
+    for c in np.unique(synthetic):
+        means[c] = weights[original == c].mean()
+    return np.concatenate([weights, means[synthetic]]).astype("float32")
 
 
 def _task_of(y, oversample):
@@ -237,8 +338,9 @@ class _Folds:
     def __init__(self, features, y, task, n_splits, random_state):
         self.task = task
         self.features = features
+        self.labels = None
         if task == "regression":
-            self.targets = np.asarray(_inputs.to_numpy(y), dtype="float32")
+            self.targets = _regression_targets(y)
             _inputs.check_same_length(features, self.targets)
             self.splits = _folds.splits(
                 len(self.targets), n_splits=n_splits, random_state=random_state
@@ -259,13 +361,56 @@ class _Folds:
             random_state=random_state,
         )
 
-    def score(self, model, val, from_logits):
+    def positive_code(self, pos_label):
+        """The class code whose binary scores are reported (None: not binary)."""
+        n_classes = 0 if self.labels is None else len(self.labels.classes)
+        if n_classes != 2:
+            if pos_label is not None:
+                what = (
+                    "regression targets"
+                    if n_classes == 0
+                    else (f"{n_classes} classes (their scores are macro averages)")
+                )
+                raise InputError(
+                    "Argument `pos_label` is for two classes; `y` holds "
+                    f"{what}. Received: pos_label={_inputs.plain(pos_label)!r}"
+                )
+            return None
+        classes = self.labels.classes.tolist()
+        if pos_label is not None:
+            return _code_of(pos_label, classes)
+        if set(classes) <= {0, 1}:
+            return 1  # scikit-learn's default pos_label=1
+        counts = np.bincount(self.labels.codes, minlength=2)
+        if counts[0] == counts[1]:
+            raise InputError(
+                f"The two classes {classes} are equally frequent "
+                f"({int(counts[0])} rows each), so cross_validate will not "
+                "guess which one is positive for precision, recall, F1 and the "
+                f"areas. Pass pos_label={classes[0]!r} or "
+                f"pos_label={classes[1]!r}."
+            )
+        return int(np.argmin(counts))
+
+    def label_of(self, code):
+        if code is None:
+            return None
+        return _inputs.plain(self.labels.classes[code])
+
+    def score(self, model, val, from_logits, positive=None, batch_size=None):
         x_val = _model_input(_take(self.features, val))
         evaluated = model.evaluate(
-            x_val, self.targets[val], verbose=0, return_dict=True
+            x_val,
+            self.targets[val],
+            batch_size=batch_size,
+            verbose=0,
+            return_dict=True,
         )
         predictions = np.asarray(
-            keras.ops.convert_to_numpy(model.predict(x_val, verbose=0)), dtype="float64"
+            keras.ops.convert_to_numpy(
+                model.predict(x_val, batch_size=batch_size, verbose=0)
+            ),
+            dtype="float64",
         )
         if self.task == "classification":
             scores = _metrics.classification_scores(
@@ -273,10 +418,41 @@ class _Folds:
                 predictions,
                 len(self.labels.classes),
                 from_logits,
+                positive=1 if positive is None else positive,
             )
         else:
             scores = _metrics.regression_scores(self.targets[val], predictions)
         return {"loss": float(evaluated["loss"]), **scores}
+
+
+def _code_of(pos_label, classes):
+    label = _inputs.plain(pos_label)
+    if not isinstance(label, (str, bytes, numbers.Number)) or label not in classes:
+        raise InputError(
+            f"Argument `pos_label` must be one of the classes {classes}. "
+            f"Received: pos_label={label!r}"
+        )
+    return classes.index(label)
+
+
+def _regression_targets(y):
+    """Regression targets as float32, numeric and finite, or refused."""
+    values = _inputs.to_numpy(y)
+    _inputs.check_not_empty(values, "y")
+    try:
+        targets = np.asarray(values, dtype="float32")
+    except (TypeError, ValueError):
+        raise InputError(
+            "Argument `y` must be numeric for regression. Received: y of dtype "
+            f"{values.dtype}."
+        ) from None
+    if not np.all(np.isfinite(targets)):
+        n_bad = int(np.sum(~np.isfinite(targets)))
+        raise InputError(
+            f"Argument `y` holds {n_bad} NaN or infinite regression targets. "
+            "Drop those rows or impute them first."
+        )
+    return targets
 
 
 def _fresh_model(build_model):

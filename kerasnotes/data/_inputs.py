@@ -40,20 +40,37 @@ def to_numpy(obj):
     return np.asarray(obj)
 
 
+def plain(value):
+    """A NumPy scalar as the Python scalar it holds, for messages: `13`, not
+    `np.int64(13)`. Other values are returned as they are."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def check_random_state(name, value):
     """`None` or an integer seed in [0, 2**32)."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise InputError(
             f"Argument `{name}` must be None or an integer seed. "
-            f"Received: {name}={value!r}"
+            f"Received: {name}={plain(value)!r}"
         )
     if not 0 <= value < 2**32:
         raise InputError(
-            f"Argument `{name}` must be in [0, 2**32). Received: {name}={value!r}"
+            f"Argument `{name}` must be in [0, 2**32). "
+            f"Received: {name}={plain(value)!r}"
         )
     return int(value)
+
+
+def check_not_empty(x, name="x"):
+    """Raises if `x` (array, DataFrame or labels) has no rows."""
+    if len(x) == 0:
+        shape = getattr(x, "shape", (0,))
+        raise InputError(
+            f"Argument `{name}` is empty (0 rows). Received: {name} with shape "
+            f"{tuple(int(n) for n in shape)}."
+        )
 
 
 def features_to_numpy(x, name="x"):
@@ -171,6 +188,7 @@ def float_matrix(x, name="x"):
             dtype = "float32"
         x = x.to_numpy(dtype=dtype)
     check_two_dimensional(x, name)
+    check_not_empty(x, name)
     if x.dtype.kind not in "biuf":
         raise InputError(
             f"Argument `{name}` must be numeric. Received dtype {x.dtype}."
@@ -179,6 +197,34 @@ def float_matrix(x, name="x"):
         x = x.astype("float32")
     check_finite(x, name)
     return x
+
+
+def check_sample_weight(sample_weight, n_rows):
+    """One finite weight >= 0 per row, as float64 (None stays None)."""
+    if sample_weight is None:
+        return None
+    weights = to_numpy(sample_weight)
+    if weights.ndim == 2 and weights.shape[1] == 1:
+        weights = weights[:, 0]
+    if weights.ndim != 1 or len(weights) != n_rows:
+        raise InputError(
+            "Argument `sample_weight` must be 1-D with one weight per row of `x` "
+            f"({n_rows}). Received: sample_weight with shape {weights.shape}."
+        )
+    if weights.dtype.kind not in "iuf":
+        raise InputError(
+            "Argument `sample_weight` must hold numbers. Received: "
+            f"sample_weight of dtype {weights.dtype}."
+        )
+    weights = weights.astype("float64")
+    bad = np.flatnonzero(~np.isfinite(weights) | (weights < 0))
+    if len(bad):
+        raise InputError(
+            "Argument `sample_weight` must hold finite weights >= 0. Received: "
+            f"sample_weight[{int(bad[0])}]={float(weights[bad[0]])!r} "
+            f"({len(bad)} such)."
+        )
+    return weights
 
 
 class Labels:
@@ -210,7 +256,8 @@ class Labels:
             array = np.asarray(keras.ops.convert_to_numpy(y))
         else:
             self.kind = "numpy"
-            array = np.asarray(y)
+            array = label_array(y, name)
+        check_not_empty(array, name)
         self.dtype = array.dtype
         self.one_hot = False
         if array.ndim == 2 and array.shape[1] == 1:
@@ -234,7 +281,7 @@ class Labels:
             if not np.all(np.isfinite(array)):
                 raise InputError(f"Argument `{name}` holds NaN or infinite labels.")
         if array.dtype.kind == "O":  # e.g. from pandas: find the real dtype
-            array = np.array(array.tolist())
+            array = typed_labels(array, name)
         self.values = array
         self.classes, self.codes = np.unique(array, return_inverse=True)
         self.codes = self.codes.reshape(-1)
@@ -277,6 +324,85 @@ class Labels:
         if self.kind == "tensor":
             return keras.ops.convert_to_tensor(out)
         return out
+
+
+def label_array(y, name="y"):
+    """Labels as a NumPy array, keeping the types of a list's items.
+
+    `np.asarray([1, "a"])` turns the number into the string `'1'`; a list or
+    tuple whose items NumPy made strings is read again item by item, so
+    `typed_labels` sees, and refuses, the mix.
+    """
+    if is_tensor(y) or is_pandas(y):
+        return to_numpy(y)
+    array = np.asarray(y)
+    if array.dtype.kind in "US" and not isinstance(y, np.ndarray) and array.ndim == 1:
+        return typed_labels(np.asarray(y, dtype=object), name)
+    return array
+
+
+# Types of label values, in the order a message names them.
+_NUMBERS, _BOOLEANS, _STRINGS = "numbers", "booleans", "strings"
+
+
+def _kind_of(value_type):
+    if issubclass(value_type, (bool, np.bool_)):
+        return _BOOLEANS
+    if issubclass(value_type, numbers.Number):
+        return _NUMBERS
+    if issubclass(value_type, (str, bytes)):
+        return _STRINGS
+    return value_type.__name__
+
+
+def _is_missing(value):
+    """None, NaN, pandas' NA or NaT."""
+    if value is None:
+        return True
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        return value != value
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
+def typed_labels(array, name="y"):
+    """A 1-D object array of labels as a typed array (numbers or strings).
+
+    Refuses missing labels (None, NaN, pandas' NA) and labels of mixed types
+    (`{1, "a"}`, which NumPy would silently read as the strings `'1'` and
+    `'a'`), naming the argument.
+    """
+    if array.dtype.kind != "O" or array.ndim != 1:
+        return array
+    values = array.tolist()
+    types = set(map(type, values))
+    maybe_missing = any(
+        t is type(None)
+        or (issubclass(t, numbers.Real) and not issubclass(t, numbers.Integral))
+        or t.__name__ in ("NAType", "NaTType")
+        for t in types
+    )
+    if maybe_missing:
+        missing = [i for i, v in enumerate(values) if _is_missing(v)]
+        if missing:
+            raise InputError(
+                f"Argument `{name}` holds {len(missing)} missing label"
+                f"{'s' if len(missing) > 1 else ''} (None or NaN), the first at "
+                f"row {missing[0]}. Drop those rows, or fill them with a class "
+                "of their own."
+            )
+    if len({_kind_of(t) for t in types}) > 1:
+        kinds = {}  # kind -> its first label
+        for v in values:
+            kinds.setdefault(_kind_of(type(v)), v)
+        order = [_NUMBERS, _BOOLEANS, _STRINGS]
+        named = sorted(kinds, key=lambda k: (order.index(k) if k in order else 3, k))
+        listed = " and ".join(f"{k} (e.g. {plain(kinds[k])!r})" for k in named)
+        raise InputError(
+            f"Argument `{name}` mixes {listed}: labels must be all numbers or "
+            "all strings. Convert them to one type first (for example "
+            "`y.astype(str)`)."
+        )
+    return np.array(values)
 
 
 def _is_one_hot(array):

@@ -21,20 +21,22 @@ def softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def classification_scores(codes, predictions, n_classes, from_logits=False):
+def classification_scores(codes, predictions, n_classes, from_logits=False, positive=1):
     """Accuracy, precision, recall, F1, ROC-AUC and PR-AUC (average precision).
 
     `predictions` are the model's outputs: one sigmoid unit (or logit) per
     row for two classes, or one probability (or logit) per class. With two
-    classes precision, recall, F1 and the areas are those of class 1; with
-    more they are macro averages (the areas one-vs-rest).
+    classes precision, recall, F1 and the areas are those of class code
+    `positive` (1 by default; a row is predicted positive when its
+    probability of that class is >= 0.5); with more they are macro averages
+    (the areas one-vs-rest).
     """
     from sklearn import metrics
 
     p = np.asarray(predictions, "float64").reshape(len(codes), -1)
     if p.shape[1] == 1 and n_classes == 2:
-        positive = sigmoid(p[:, 0]) if from_logits else p[:, 0]
-        probabilities = np.stack([1.0 - positive, positive], axis=1)
+        one = sigmoid(p[:, 0]) if from_logits else p[:, 0]
+        probabilities = np.stack([1.0 - one, one], axis=1)
     elif p.shape[1] == n_classes:
         probabilities = softmax(p) if from_logits else p
     else:
@@ -46,15 +48,18 @@ def classification_scores(codes, predictions, n_classes, from_logits=False):
     predicted = np.argmax(probabilities, axis=1)
     if n_classes == 2:
         # Ties at 0.5 go to the positive class, as `probability >= 0.5`.
-        predicted = (probabilities[:, 1] >= 0.5).astype(int)
+        is_positive = probabilities[:, positive] >= 0.5
+        predicted = np.where(is_positive, positive, 1 - positive)
     scores = {"accuracy": float(metrics.accuracy_score(codes, predicted))}
     if n_classes == 2:
-        positive = probabilities[:, 1]
-        scores["precision"] = metrics.precision_score(codes, predicted, zero_division=0)
-        scores["recall"] = metrics.recall_score(codes, predicted, zero_division=0)
-        scores["f1"] = metrics.f1_score(codes, predicted, zero_division=0)
-        scores["roc_auc"] = metrics.roc_auc_score(codes, positive)
-        scores["pr_auc"] = metrics.average_precision_score(codes, positive)
+        score = probabilities[:, positive]
+        kw = {"pos_label": positive, "zero_division": 0}
+        truth = np.asarray(codes) == positive
+        scores["precision"] = metrics.precision_score(codes, predicted, **kw)
+        scores["recall"] = metrics.recall_score(codes, predicted, **kw)
+        scores["f1"] = metrics.f1_score(codes, predicted, **kw)
+        scores["roc_auc"] = metrics.roc_auc_score(truth, score)
+        scores["pr_auc"] = metrics.average_precision_score(truth, score)
     else:
         kw = {"average": "macro", "zero_division": 0, "labels": np.arange(n_classes)}
         scores["precision"] = metrics.precision_score(codes, predicted, **kw)

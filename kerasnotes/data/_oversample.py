@@ -1,5 +1,8 @@
 """`oversample`: a checked front over imbalanced-learn's over-samplers."""
 
+import math
+import numbers
+
 import numpy as np
 
 from kerasnotes._internal import validation as _validation
@@ -58,16 +61,47 @@ def check_sampling_strategy(sampling_strategy, labels):
     """imbalanced-learn's sampling strategy -> {class: samples to generate}."""
     from imblearn.utils import check_sampling_strategy as imblearn_check
 
-    if isinstance(sampling_strategy, str):
-        choices = ("auto", "minority", "not minority", "not majority", "all")
-        _validation.check_one_of("sampling_strategy", sampling_strategy, choices)
-    targets = imblearn_check(sampling_strategy, labels, "over-sampling")
+    strategy = _checked_strategy_type(sampling_strategy)
+    try:
+        targets = imblearn_check(strategy, labels, "over-sampling")
+    except ValueError as error:
+        raise InputError(
+            f"Argument `sampling_strategy` does not fit the labels: {error} "
+            f"Received: sampling_strategy={strategy!r}"
+        ) from None
     return {python_scalar(c): int(n) for c, n in targets.items()}
 
 
-def python_scalar(value):
-    """A NumPy scalar as the Python scalar it holds (for readable messages)."""
-    return value.item() if isinstance(value, np.generic) else value
+_STRATEGIES = ("auto", "minority", "not minority", "not majority", "all")
+
+
+def _checked_strategy_type(sampling_strategy):
+    """A name, a finite float, a dict (keys and counts as Python values) or a
+    callable; anything else is refused before imbalanced-learn sees it."""
+    value = python_scalar(sampling_strategy)
+    if isinstance(value, str):
+        return _validation.check_one_of("sampling_strategy", value, _STRATEGIES)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise InputError(
+                "Argument `sampling_strategy` must be finite when it is a "
+                f"number. Received: sampling_strategy={value!r}"
+            )
+        return float(value)
+    if isinstance(value, dict):
+        return {python_scalar(c): python_scalar(n) for c, n in value.items()}
+    if callable(value):
+        return value
+    raise InputError(
+        "Argument `sampling_strategy` must be one of "
+        f"{', '.join(map(repr, _STRATEGIES))}, a float in (0, 1] (binary "
+        "labels: the minority/majority ratio after resampling) or a dict "
+        "{class: samples after resampling}. "
+        f"Received: sampling_strategy={value!r}"
+    )
+
+
+python_scalar = _inputs.plain
 
 
 def class_counts(values):
@@ -226,9 +260,10 @@ def _check_categorical_argument(method, categorical_features):
 def _read_data(x, y, method, categorical_features):
     """`(features, kind, labels)`, checked for `method`."""
     features, kind = _inputs.features_to_numpy(x)
-    labels = _inputs.Labels(y)
     if kind != "pandas":
         _inputs.check_two_dimensional(features)
+    _inputs.check_not_empty(features)
+    labels = _inputs.Labels(y)
     _inputs.check_same_length(features, labels)
     _check_features(features, method, categorical_features)
     labels.check_several_classes()

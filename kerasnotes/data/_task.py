@@ -38,10 +38,10 @@ def infer_task(y):
     >>> infer_task(np.array([0, 1, 1, 0])), infer_task(np.linspace(0, 1, 50))
     ('binary', 'regression')
     """
-    y = _inputs.to_numpy(y)
+    y = _inputs.label_array(y)
     if y.ndim == 2 and y.shape[1] > 1:
         return "multiclass"
-    y = y.ravel()
+    y = _inputs.typed_labels(y.ravel())
     if y.dtype.kind in "OUSb":
         n_classes = len(np.unique(y.astype(str)))
         return "binary" if n_classes == 2 else "multiclass"

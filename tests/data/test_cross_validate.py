@@ -17,6 +17,7 @@ class Recorder:
         self.learning_rate = learning_rate
         self.compile_kwargs = compile_kwargs
         self.fits, self.predicts, self.models = [], [], []
+        self.predict_kwargs, self.evaluate_kwargs = [], []
 
     def __call__(self):
         recorder = self
@@ -28,7 +29,12 @@ class Recorder:
 
             def predict(self, x, **kwargs):
                 recorder.predicts.append(np.array(x))
+                recorder.predict_kwargs.append(kwargs)
                 return super().predict(x, **kwargs)
+
+            def evaluate(self, x=None, y=None, **kwargs):
+                recorder.evaluate_kwargs.append(kwargs)
+                return super().evaluate(x, y, **kwargs)
 
         model = RecordingModel(self.make_layers())
         # Tiny models: compiling them with XLA would cost more than training.
@@ -334,3 +340,179 @@ def test_bad_arguments():
 
     with pytest.raises(ValueError, match="outputs 3 values per sample for 2 classes"):
         cross_validate(three_outputs, x, y, n_splits=2, fit_kwargs={"epochs": 1})
+
+
+# ------------------------------------------------------------ sample_weight
+
+
+def _weighted_data(seed=2, n=40):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 2)).astype("float32")
+    y = (x[:, 0] + 0.5 * rng.normal(size=n) > 0.3).astype("int32")
+    return rng, x, y
+
+
+def test_zero_sample_weight_equals_training_without_those_rows():
+    """Closed form: with a summed loss and one full batch per epoch, a
+    gradient step is the sum over rows of weight * gradient, so rows of
+    weight 0 contribute nothing: each fold's model equals a model trained on
+    the fold's training rows without them."""
+    rng, x, y = _weighted_data()
+    w = np.ones(len(x))
+    w[rng.random(len(x)) < 0.3] = 0.0
+    fit = {"epochs": 5, "batch_size": len(x), "shuffle": False}
+    loss = keras.losses.BinaryCrossentropy(reduction="sum")
+    build = Recorder(_fixed_dense(1, [0.2, -0.1], "sigmoid"), loss, 0.05)
+    result = cross_validate(
+        build, x, y, n_splits=2, sample_weight=w, fit_kwargs=fit, random_state=0
+    )
+    weighted = list(build.models)
+    unweighted = Recorder(_fixed_dense(1, [0.2, -0.1], "sigmoid"), loss, 0.05)
+    cross_validate(unweighted, x, y, n_splits=2, fit_kwargs=fit, random_state=0)
+    for (train, _), model, plain in zip(result.indices, weighted, unweighted.models):
+        kept = train[w[train] > 0]
+        reference = build()  # same initial weights
+        reference.fit(x[kept], y[kept], verbose=0, **fit)
+        for got, want in zip(model.get_weights(), reference.get_weights()):
+            assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+        # ... and the weights did change the training.
+        assert not np.allclose(model.get_weights()[0], plain.get_weights()[0])
+
+
+def test_synthetic_rows_get_their_class_mean_weight():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(30, 2)).astype("float32")
+    y = np.array([0] * 22 + [1] * 8)
+    w = rng.uniform(0.5, 2.0, size=30)
+    build = Recorder(_fixed_dense(1, [1.0, 1.0], "sigmoid"), "binary_crossentropy")
+    result = cross_validate(
+        build,
+        x,
+        y,
+        n_splits=2,
+        oversample="random",
+        sample_weight=w,
+        fit_kwargs={"epochs": 1},
+        random_state=0,
+    )
+    for (train, _), (_x_fit, y_fit, kwargs) in zip(result.indices, build.fits):
+        fit_weight = np.asarray(kwargs["sample_weight"])
+        n = len(train)
+        assert len(fit_weight) == len(y_fit) > n
+        assert_allclose(fit_weight[:n], w[train], rtol=1e-6, atol=0)
+        for c in (0, 1):
+            synthetic = fit_weight[n:][y_fit[n:] == c]
+            class_mean = w[train][y[train] == c].mean()
+            assert_allclose(synthetic, np.full(len(synthetic), class_mean), rtol=1e-6)
+        assert np.sum(y_fit[n:] == 1) > 0
+
+
+def test_bad_sample_weight():
+    _, x, y = _weighted_data()
+    build = Recorder(_fixed_dense(1, [1.0, 1.0], "sigmoid"), "binary_crossentropy")
+    w = np.ones(len(x))
+    with pytest.raises(ValueError, match=r"`sample_weight` must be 1-D .*\(39,\)"):
+        cross_validate(build, x, y, n_splits=2, sample_weight=w[:-1])
+    w[3] = -1.0
+    with pytest.raises(ValueError, match=r"finite weights >= 0.*\[3\]=-1.0"):
+        cross_validate(build, x, y, n_splits=2, sample_weight=w)
+    with pytest.raises(ValueError, match="not both"):
+        cross_validate(
+            build,
+            x,
+            y,
+            n_splits=2,
+            sample_weight=np.ones(len(x)),
+            fit_kwargs={"class_weight": "balanced"},
+        )
+    with pytest.raises(ValueError, match="must not hold 'sample_weight'"):
+        cross_validate(build, x, y, n_splits=2, fit_kwargs={"sample_weight": w})
+    assert not build.models  # refused before any fold was trained
+
+
+# ---------------------------------------------------------------- pos_label
+
+
+def _fraud_data():
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(60, 2)).astype("float32")
+    margin = x @ np.array([1.0, 0.5]) + 0.4 * rng.normal(size=60)
+    is_fraud = margin < np.sort(margin)[15]  # 15 fraud, 45 ok
+    return x, np.where(is_fraud, "fraud", "ok")
+
+
+def _binary_reference(truth, score):
+    """Precision, recall, F1 at score >= 0.5, ROC-AUC and AP, in NumPy."""
+    truth = truth.astype(int)
+    predicted = (score >= 0.5).astype(int)
+    precision, recall, f1 = _prf(truth, predicted, 1)
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "roc_auc": _auc(truth, score),
+        "pr_auc": _average_precision(truth, score),
+    }
+
+
+@pytest.mark.parametrize("pos_label", [None, "fraud", "ok"])
+def test_string_labels_score_the_minority_or_the_given_pos_label(pos_label):
+    """Labels fraud/ok are codes 0/1, so the sigmoid unit is P(ok); the
+    scores of "fraud" (the minority, chosen by default) read 1 - P(ok)."""
+    x, y = _fraud_data()
+    kernel = np.array([1.0, 0.5])
+    build = Recorder(_fixed_dense(1, kernel, "sigmoid"), "binary_crossentropy")
+    result = cross_validate(
+        build,
+        x,
+        y,
+        n_splits=3,
+        fit_kwargs={"epochs": 1},
+        random_state=0,
+        pos_label=pos_label,
+    )
+    positive = pos_label or "fraud"
+    assert result.pos_label == positive
+    for (_, val), fold in zip(result.indices, result.folds):
+        p_ok = 1.0 / (1.0 + np.exp(-(x[val].astype("float64") @ kernel)))
+        score = p_ok if positive == "ok" else 1.0 - p_ok
+        expected = _binary_reference(y[val] == positive, score)
+        for name, value in expected.items():
+            assert fold[name] == pytest.approx(value, abs=1e-6), name
+
+
+def test_pos_label_rules_for_numbers_and_ties():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 2)).astype("float32")
+    build = Recorder(_fixed_dense(1, [1.0, 1.0], "sigmoid"), "binary_crossentropy")
+    fit = {"epochs": 1}
+    majority_one = np.array([1] * 30 + [0] * 10)  # 0/1: label 1, as sklearn
+    result = cross_validate(build, x, majority_one, n_splits=2, fit_kwargs=fit)
+    assert result.pos_label == 1
+    one_two = np.array([2] * 30 + [1] * 10)  # not 0/1: the minority
+    result = cross_validate(build, x, one_two, n_splits=2, fit_kwargs=fit)
+    assert result.pos_label == 1 and isinstance(result.pos_label, int)
+    balanced = np.array(["cat", "dog"] * 20)
+    with pytest.raises(ValueError, match=r"equally frequent.*pos_label='cat'"):
+        cross_validate(build, x, balanced, n_splits=2, fit_kwargs=fit)
+    with pytest.raises(
+        ValueError, match=r"one of the classes \['cat', 'dog'\].*pos_label='cow'"
+    ):
+        cross_validate(build, x, balanced, n_splits=2, pos_label="cow")
+    three = np.array([0, 1, 2, 1] * 10)
+    with pytest.raises(ValueError, match=r"two classes.*3 classes.*pos_label=2"):
+        cross_validate(build, x, three, n_splits=2, pos_label=np.int64(2))
+    with pytest.raises(ValueError, match=r"regression targets.*pos_label=1"):
+        cross_validate(build, x, x[:, 0] * 1.5, n_splits=2, pos_label=1)
+
+
+# ------------------------------------------------------------- batch_size
+
+
+def test_evaluate_and_predict_use_the_fit_batch_size():
+    x = np.random.default_rng(0).normal(size=(40, 2)).astype("float32")
+    y = np.array([0] * 30 + [1] * 10)
+    build = Recorder(_fixed_dense(1, [1.0, 1.0], "sigmoid"), "binary_crossentropy")
+    cross_validate(build, x, y, n_splits=2, fit_kwargs={"epochs": 1, "batch_size": 7})
+    assert [kw["batch_size"] for kw in build.evaluate_kwargs] == [7, 7]
+    assert [kw["batch_size"] for kw in build.predict_kwargs] == [7, 7]
