@@ -10,3 +10,13 @@ class InputError(ValueError):
     command prints it as one line and exits with status 2, while any other
     exception keeps its traceback.
     """
+
+
+class InputTypeError(InputError, TypeError):
+    """An argument of the wrong type (a string where a number is due, a list
+    where a name is due).
+
+    Both an `InputError` (so a `ValueError`, and the command's one-line
+    message) and a `TypeError`, Python's error for a wrong type, so either
+    ``except`` catches it.
+    """
