@@ -36,6 +36,19 @@ class SMOTEDataset(keras.utils.PyDataset):
     epoch `e` is drawn from `numpy.random.default_rng([seed, e])`, whatever
     `workers` or `use_multiprocessing` are.
 
+    Draw 0 is made at construction, and each `on_epoch_end()` that follows
+    an `on_epoch_begin()` makes the next one. Keras calls both around every
+    epoch of `fit`, and `on_epoch_end()` once more before the first epoch
+    (when `fit` resets its iterator), which therefore draws nothing: epoch
+    `e` of the first `fit` uses draw `e`, and a later `fit` goes on with the
+    next draw. To step by hand, call `on_epoch_begin()` then
+    `on_epoch_end()`.
+
+    With `sample_weight`, batches are `(x, y, weight)`: an original row
+    keeps its weight, a synthetic row of class `c` gets the mean weight of
+    the rows of class `c` (the rule `cross_validate` applies to oversampled
+    rows), so each class keeps its mean weight.
+
     Methods (base samples `x_i`; what is fixed at construction):
 
     - `"smote"`: uniform over the class; the k-NN within the class.
@@ -72,6 +85,8 @@ class SMOTEDataset(keras.utils.PyDataset):
             every epoch. Defaults to `True`.
         seed: `None` or an int seed. Defaults to `None` (a seed is drawn from
             the operating system once, at construction).
+        sample_weight: `None` or one finite weight >= 0 per row of `x`.
+            Defaults to `None` (batches are `(x, y)`).
         **pydataset_kwargs: `workers`, `use_multiprocessing`,
             `max_queue_size` of `keras.utils.PyDataset`.
 
@@ -115,6 +130,7 @@ class SMOTEDataset(keras.utils.PyDataset):
         sampling_strategy="auto",
         shuffle=True,
         seed=None,
+        sample_weight=None,
         **pydataset_kwargs,
     ):
         super().__init__(**pydataset_kwargs)
@@ -134,7 +150,9 @@ class SMOTEDataset(keras.utils.PyDataset):
         self._n_original = len(self._x)
         self._n_synthetic = sum(self.n_synthetic_.values())
         self._allocate_epoch()
+        self._weights = self._epoch_weights(sample_weight)
         self.epoch = 0
+        self._epoch_begun = False
         self._draw()
 
     # ----------------------------------------------------------------- set-up
@@ -227,6 +245,21 @@ class SMOTEDataset(keras.utils.PyDataset):
             [self._y, self._target_of_code[synthetic_code]]
         ).astype(self._y.dtype, copy=False)
 
+    def _epoch_weights(self, sample_weight):
+        """Each epoch row's weight (None without `sample_weight`): the
+        originals' own, then each synthetic row its class's mean weight."""
+        if sample_weight is None:
+            return None
+        weights = _inputs.check_sample_weight(sample_weight, self._n_original)
+        means = np.zeros(len(self.classes_))
+        for code in self._class_code.values():
+            means[code] = weights[self._codes == code].mean()
+        synthetic = [
+            np.full(n_new, means[self._class_code[label]], dtype="float32")
+            for label, n_new in self.n_synthetic_.items()
+        ]
+        return np.concatenate([weights.astype("float32"), *synthetic])
+
     # ------------------------------------------------------------ per epoch
 
     def _draw(self):
@@ -254,7 +287,14 @@ class SMOTEDataset(keras.utils.PyDataset):
         total = self._n_original + self._n_synthetic
         self._order = rng.permutation(total) if self.shuffle else np.arange(total)
 
+    def on_epoch_begin(self):
+        self._epoch_begun = True
+
     def on_epoch_end(self):
+        """Draws the next epoch, if an epoch has begun since the last draw."""
+        if not self._epoch_begun:  # Keras's call before the first epoch
+            return
+        self._epoch_begun = False
         self.epoch += 1
         self._draw()
 
@@ -283,7 +323,9 @@ class SMOTEDataset(keras.utils.PyDataset):
         rows = self._order[index * self.batch_size : (index + 1) * self.batch_size]
         a = self._x[self._from[rows]]
         x = a + self._steps[rows] * (self._x[self._to[rows]] - a)
-        return x, self._targets[rows]
+        if self._weights is None:
+            return x, self._targets[rows]
+        return x, self._targets[rows], self._weights[rows]
 
 
 def _checked_method(method):

@@ -27,6 +27,12 @@ def _epoch(ds):
     return np.concatenate(xs), np.concatenate(ys)
 
 
+def _next_epoch(ds):
+    """Steps to the next epoch as Keras's `fit` does."""
+    ds.on_epoch_begin()
+    ds.on_epoch_end()
+
+
 def _split_original(x_epoch, y_epoch, x):
     """Rows of the epoch that are exact originals, and the others."""
     original = (x_epoch[:, None, :] == x[None, :, :]).all(-1)
@@ -62,7 +68,7 @@ def test_class_counts_each_original_once_and_last_batch_kept():
         original, is_original = _split_original(x_epoch, y_epoch, x)
         assert original.sum(axis=0).tolist() == [1] * len(x)  # each original once
         assert is_original.sum() == len(x)
-        ds.on_epoch_end()
+        _next_epoch(ds)
 
 
 def test_synthetic_samples_lie_on_minority_knn_segments():
@@ -76,7 +82,7 @@ def test_synthetic_samples_lie_on_minority_knn_segments():
         synthetic = x_epoch[~is_original]
         assert len(synthetic) == 41 and np.all(y_epoch[~is_original] == 1)
         assert explain_by_segments(synthetic, minority, k, tol=1e-4).all()
-        ds.on_epoch_end()
+        _next_epoch(ds)
     # The recorded triples agree with the brute-force k-NN of the test.
     _, _, base, neighbor, u = ds.synthetic_samples()
     position = {int(i): p for p, i in enumerate(np.flatnonzero(y == 1))}
@@ -91,13 +97,13 @@ def test_two_epochs_differ_and_seed_reproduces():
     a = SMOTEDataset(x, y, batch_size=8, k_neighbors=3, seed=5)
     b = SMOTEDataset(x, y, batch_size=8, k_neighbors=3, seed=5)
     first_a = _epoch(a)[0]
-    a.on_epoch_end()
+    _next_epoch(a)
     second_a = _epoch(a)[0]
     syn_1 = np.sort(first_a[~_split_original(first_a, None, x)[1]], axis=0)
     syn_2 = np.sort(second_a[~_split_original(second_a, None, x)[1]], axis=0)
     assert not np.allclose(syn_1, syn_2)
     assert_allclose(_epoch(b)[0], first_a, rtol=0, atol=0)
-    b.on_epoch_end()
+    _next_epoch(b)
     assert_allclose(_epoch(b)[0], second_a, rtol=0, atol=0)
     c = SMOTEDataset(x, y, batch_size=8, k_neighbors=3, seed=6)
     assert not np.allclose(_epoch(c)[0], first_a)
@@ -124,7 +130,7 @@ def test_neighbours_are_computed_once(monkeypatch):
     ds = SMOTEDataset(x, y, k_neighbors=3, seed=0)
     assert len(calls) == 1
     for _ in range(3):
-        ds.on_epoch_end()
+        _next_epoch(ds)
         _epoch(ds)
     assert len(calls) == 1
 
@@ -275,3 +281,126 @@ def test_strategy_asking_for_nothing_gives_the_originals():
     x_epoch, _ = _epoch(ds)
     original, is_original = _split_original(x_epoch, None, x)
     assert is_original.all() and original.sum(axis=0).tolist() == [1] * len(x)
+
+
+class _Recording(SMOTEDataset):
+    """Records the rows of every batch `fit` takes, by fit epoch."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.batches = {}
+        self.fit_epoch = None
+
+    def __getitem__(self, index):
+        batch = super().__getitem__(index)
+        if self.fit_epoch is not None:
+            self.batches.setdefault(self.fit_epoch, []).append(batch)
+        return batch
+
+
+class _EpochMarker(keras.callbacks.Callback):
+    def __init__(self, ds):
+        super().__init__()
+        self.ds = ds
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.ds.fit_epoch = epoch
+
+
+def _rows(batches):
+    x = np.concatenate([b[0] for b in batches])
+    return x[np.lexsort(x.T[::-1])]
+
+
+def test_fit_epoch_e_uses_draw_e():
+    """Keras calls `on_epoch_end` once before the first epoch; epoch e of
+    `fit` must still be draw e, the one `default_rng([seed, e])` gives (here:
+    a fresh dataset of the same seed stepped e times by hand)."""
+    x, y = _data(n_major=60, n_minor=12)
+    ds = _Recording(x, y, batch_size=24, k_neighbors=3, seed=7)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(
+        optimizer=keras.optimizers.SGD(0.01),
+        loss=keras.losses.BinaryCrossentropy(from_logits=True),
+        jit_compile=False,
+    )
+    model.fit(ds, epochs=3, verbose=0, callbacks=[_EpochMarker(ds)])
+    by_hand = SMOTEDataset(x, y, batch_size=24, k_neighbors=3, seed=7)
+    for epoch in range(3):
+        if epoch:
+            _next_epoch(by_hand)
+        expected = _rows([by_hand[i] for i in range(len(by_hand))])
+        assert_allclose(_rows(ds.batches[epoch]), expected, rtol=0, atol=0)
+    # A second fit goes on with the next draw.
+    _next_epoch(by_hand)
+    ds.batches.clear()
+    model.fit(ds, epochs=1, verbose=0, callbacks=[_EpochMarker(ds)])
+    expected = _rows([by_hand[i] for i in range(len(by_hand))])
+    assert_allclose(_rows(ds.batches[0]), expected, rtol=0, atol=0)
+
+
+def test_sample_weight_originals_own_synthetic_their_class_mean():
+    x, y = _data()
+    w = np.random.default_rng(1).uniform(0.5, 2.0, len(x))
+    ds = SMOTEDataset(
+        x, y, batch_size=16, k_neighbors=3, shuffle=False, seed=0, sample_weight=w
+    )
+    batches = [ds[i] for i in range(len(ds))]
+    assert all(len(batch) == 3 for batch in batches)
+    weights = np.concatenate([b[2] for b in batches])
+    labels = np.concatenate([b[1] for b in batches])
+    n = len(x)  # unshuffled: the originals first
+    assert_allclose(weights[:n], w, rtol=1e-6, atol=0)
+    synthetic = weights[n:]
+    assert len(synthetic) == 41 and np.all(labels[n:] == 1)
+    assert_allclose(synthetic, np.full(41, w[y == 1].mean()), rtol=1e-6, atol=0)
+
+
+def test_zero_sample_weight_equals_training_without_those_rows():
+    """Closed form, on a strategy asking for no synthetic row: with a summed
+    loss and one full batch per epoch, rows of weight 0 add nothing to the
+    gradient, so training equals training on the other rows."""
+    x, y = _data()
+    w = np.ones(len(x))
+    w[::4] = 0.0
+    kept = w > 0
+
+    def trained(data):
+        model = keras.Sequential(
+            [
+                keras.Input((3,)),
+                keras.layers.Dense(
+                    1, kernel_initializer=keras.initializers.Constant(0.1)
+                ),
+            ]
+        )
+        model.compile(
+            optimizer=keras.optimizers.SGD(0.05),
+            loss=keras.losses.BinaryCrossentropy(from_logits=True, reduction="sum"),
+            jit_compile=False,
+        )
+        model.fit(data, epochs=4, verbose=0, shuffle=False)
+        return model.get_weights()
+
+    strategy = {0: 50, 1: 9}  # the counts as they are: no synthetic row
+    ds = SMOTEDataset(
+        x, y, batch_size=len(x), sampling_strategy=strategy, seed=0, sample_weight=w
+    )
+    plain = SMOTEDataset(
+        x[kept], y[kept], batch_size=len(x), sampling_strategy={0: 37, 1: 7}, seed=0
+    )
+    assert np.bincount(y[kept]).tolist() == [37, 7]
+    for got, want in zip(trained(ds), trained(plain)):
+        assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    unweighted = SMOTEDataset(
+        x, y, batch_size=len(x), sampling_strategy=strategy, seed=0
+    )
+    assert not np.allclose(trained(ds)[0], trained(unweighted)[0])
+
+
+def test_bad_sample_weight():
+    x, y = _data()
+    with pytest.raises(ValueError, match=r"`sample_weight` must be 1-D.*\(58,\)"):
+        SMOTEDataset(x, y, k_neighbors=3, sample_weight=np.ones(58))
+    with pytest.raises(ValueError, match=r"finite weights >= 0.*\[0\]=nan"):
+        SMOTEDataset(x, y, k_neighbors=3, sample_weight=np.r_[np.nan, np.ones(58)])
