@@ -22,14 +22,42 @@ def _fmt(value):
     return value
 
 
-def write_report(out, *, summary, metrics, confusion, trials, best_values, pictures):
-    """Writes report.md; returns its path."""
+def write_report(
+    out,
+    *,
+    summary,
+    metrics,
+    confusion,
+    trials,
+    best_values,
+    pictures,
+    baseline=None,
+    baseline_name="baseline",
+    warning=None,
+):
+    """Writes report.md; returns its path.
+
+    `baseline` (metric -> value, the names of `metrics`) is a model that
+    ignores the features, `baseline_name` says which; `warning` (one line,
+    e.g. that the model is no better than the baseline) goes above the
+    metrics.
+    """
     lines = ["# kerasnotes tune report", ""]
     lines += [f"- {k}: {v}" for k, v in summary.items()]
     lines += ["", "## Test metrics (rows never seen by the search)", ""]
-    lines.append(
-        _table([(k, _fmt(v)) for k, v in metrics.items()], ["metric", "value"])
-    )
+    if warning is not None:
+        lines += [f"**Warning: {warning}.**", ""]
+    if baseline is None:
+        lines.append(
+            _table([(k, _fmt(v)) for k, v in metrics.items()], ["metric", "value"])
+        )
+    else:
+        lines.append(
+            _table(
+                [(k, _fmt(v), _fmt(baseline.get(k))) for k, v in metrics.items()],
+                ["metric", "tuned model", f"baseline: {baseline_name}"],
+            )
+        )
     if confusion is not None:
         labels, matrix = confusion
         lines += ["", "Confusion matrix (rows: true class, columns: predicted):", ""]
