@@ -1,3 +1,6 @@
+import pathlib
+import re
+
 import keras
 import numpy as np
 import pandas as pd
@@ -5,6 +8,7 @@ import pytest
 
 from kerasnotes.data import cross_validate
 from kerasnotes.data import infer_task
+from kerasnotes.data._task import MAX_CLASSES
 
 
 @pytest.mark.parametrize(
@@ -48,3 +52,20 @@ def test_cross_validate_decides_as_search_does():
     )
     assert result.task == "regression"
     assert set(result.mean) == {"loss", "rmse", "mae", "r2"}
+
+
+def test_docs_and_docstrings_state_the_rule_of_the_code():
+    """One rule, `_task.MAX_CLASSES`: every statement of the class-label
+    limit in the docs and docstrings gives that number (docs/callbacks.md
+    once said 10 while the code used 20)."""
+    root = pathlib.Path(__file__).resolve().parents[2]
+    files = [*root.glob("docs/*.md"), root / "README.md"]
+    files += root.glob("kerasnotes/**/*.py")
+    limit = re.compile(r"(?:at most|<=|more than|>)\s+(\d+)\s+distinct", re.S)
+    stated = {}
+    for path in files:
+        for number in limit.findall(path.read_text(encoding="utf-8")):
+            stated.setdefault(int(number), []).append(path.name)
+    assert set(stated) == {MAX_CLASSES}, stated
+    named = set(stated[MAX_CLASSES])
+    assert {"data.md", "callbacks.md", "tuning.md", "_task.py"} <= named, named
