@@ -3,9 +3,9 @@
 import keras
 from keras import ops
 
-from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_base_optimizer_kwargs
+from kerasnotes._internal.validation import check_bool
 from kerasnotes._internal.validation import check_learning_rate
-from kerasnotes._internal.validation import check_optional_weight_decay
 from kerasnotes._internal.validation import check_positive
 from kerasnotes._internal.validation import check_unit_interval
 from kerasnotes.optimizers._momentum import MomentumScheduleMixin
@@ -46,15 +46,12 @@ class AdamBase(MomentumScheduleMixin, keras.optimizers.Optimizer):
         amsgrad=False,
         **kwargs,
     ):
-        check_learning_rate(learning_rate)
+        learning_rate = check_learning_rate(learning_rate)
         beta_1 = check_momentum("beta_1", beta_1)
-        check_unit_interval("beta_2", beta_2)
-        check_positive("epsilon", epsilon)
-        check_optional_weight_decay(kwargs)
-        if not isinstance(amsgrad, bool):
-            raise InputError(
-                f"Argument `amsgrad` must be a bool. Received: amsgrad={amsgrad!r}"
-            )
+        beta_2 = check_unit_interval("beta_2", beta_2)
+        epsilon = check_positive("epsilon", epsilon)
+        check_base_optimizer_kwargs(kwargs)
+        amsgrad = check_bool("amsgrad", amsgrad)
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.beta_1 = beta_1
         self.beta_2 = float(beta_2)

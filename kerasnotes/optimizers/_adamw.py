@@ -78,7 +78,7 @@ class AdamW(AdamBase):
         amsgrad=False,
         **kwargs,
     ):
-        check_non_negative("weight_decay", weight_decay)
+        weight_decay = check_non_negative("weight_decay", weight_decay)
         super().__init__(
             learning_rate=learning_rate,
             beta_1=beta_1,

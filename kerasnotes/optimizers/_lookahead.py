@@ -4,7 +4,9 @@ import keras
 from keras import ops
 
 from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.errors import InputTypeError
 from kerasnotes._internal.validation import check_positive_int
+from kerasnotes._internal.validation import check_string
 from kerasnotes._internal.validation import check_unit_interval
 
 
@@ -23,7 +25,7 @@ def _inner_optimizer(optimizer):
             ) from error
         if isinstance(resolved, keras.optimizers.Optimizer):
             return resolved
-    raise InputError(
+    raise InputTypeError(
         "Argument `optimizer` must be a Keras optimizer, a registered optimizer "
         f"name or an optimizer config. Received: optimizer={optimizer!r}"
     )
@@ -110,9 +112,10 @@ class Lookahead(keras.optimizers.Optimizer):
             )
         inner = _inner_optimizer(optimizer)
         sync_period = check_positive_int("sync_period", sync_period)
-        check_unit_interval(
+        slow_step_size = check_unit_interval(
             "slow_step_size", slow_step_size, closed_low=False, closed_high=True
         )
+        name = check_string("name", name, allow_none=True)
         super().__init__(learning_rate=0.0, name=name or "lookahead")
         self.inner_optimizer = inner
         self.sync_period = sync_period

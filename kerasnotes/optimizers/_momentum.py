@@ -16,13 +16,14 @@ and its momentum stay in phase. The helpers:
   `get_config` / `from_config` form (a float, or a nested schedule config).
 """
 
-import numbers
-
 import keras
+import numpy as np
 from keras import ops
 
 from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.errors import InputTypeError
 from kerasnotes._internal.validation import check_unit_interval
+from kerasnotes._internal.validation import shown
 
 _Schedule = keras.optimizers.schedules.LearningRateSchedule
 
@@ -42,9 +43,17 @@ def check_momentum(name, value):
                 f"schedule gives {start!r} at step 0. Received: {name}={value!r}"
             )
         return value
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+    if isinstance(value, (str, bool, np.bool_)) or value is None:
+        raise InputTypeError(
+            f"Argument `{name}` must be a float in [0, 1) or a "
+            "keras.optimizers.schedules.LearningRateSchedule. "
+            f"Received: {name}={shown(value)}"
+        )
+    try:
         return float(check_unit_interval(name, value))
-    raise InputError(
+    except InputTypeError:
+        pass
+    raise InputTypeError(
         f"Argument `{name}` must be a float in [0, 1) or a "
         f"keras.optimizers.schedules.LearningRateSchedule. Received: {name}={value!r}"
     )

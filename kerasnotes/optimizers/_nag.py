@@ -3,8 +3,8 @@
 import keras
 from keras import ops
 
+from kerasnotes._internal.validation import check_base_optimizer_kwargs
 from kerasnotes._internal.validation import check_learning_rate
-from kerasnotes._internal.validation import check_optional_weight_decay
 from kerasnotes.optimizers._momentum import MomentumScheduleMixin
 from kerasnotes.optimizers._momentum import check_momentum
 from kerasnotes.optimizers._momentum import momentum_value
@@ -73,9 +73,9 @@ class NAG(MomentumScheduleMixin, keras.optimizers.Optimizer):
     MOMENTUM_ARGUMENTS = ("momentum",)
 
     def __init__(self, learning_rate=0.01, momentum=0.9, **kwargs):
-        check_learning_rate(learning_rate)
+        learning_rate = check_learning_rate(learning_rate)
         momentum = check_momentum("momentum", momentum)
-        check_optional_weight_decay(kwargs)
+        check_base_optimizer_kwargs(kwargs)
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.momentum = momentum
 

@@ -98,7 +98,7 @@ class RAdam(AdamBase):
         rectify_threshold=5.0,
         **kwargs,
     ):
-        check_positive("rectify_threshold", rectify_threshold)
+        rectify_threshold = check_positive("rectify_threshold", rectify_threshold)
         super().__init__(
             learning_rate=learning_rate,
             beta_1=beta_1,

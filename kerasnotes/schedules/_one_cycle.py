@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import FLOAT32_MAX
 from kerasnotes._internal.validation import check_one_of
 from kerasnotes._internal.validation import check_positive
 from kerasnotes._internal.validation import check_positive_int
@@ -17,20 +18,28 @@ _ANNEAL = {"cos": cosine_interpolate, "linear": linear_interpolate}
 
 
 def check_cycle(total_steps, pct_start):
-    """Checks the cycle's length and the rising fraction; returns both."""
+    """Checks the cycle's length and the rising fraction; returns both.
+
+    The limits are PyTorch's `OneCycleLR`'s: any `total_steps >= 1` and
+    `pct_start` in [0, 1), whatever their product. When `pct_start *
+    total_steps <= 1` the peak `p = pct_start * T - 1` falls at or before
+    step 0 and every step lies on the falling part, as in PyTorch
+    (`OneCycle(0.1, total_steps=2)` gives 0.0812, 0.0). PyTorch also takes
+    `pct_start=1`, which leaves no falling part and divides by zero at the
+    last step; it is refused here.
+    """
     total_steps = check_positive_int("total_steps", total_steps)
-    if total_steps < 2:
-        raise InputError(
-            f"Argument `total_steps` must be > 1. Received: total_steps={total_steps!r}"
-        )
-    check_unit_interval("pct_start", pct_start, closed_low=False)
-    if pct_start * total_steps <= 1:
-        raise InputError(
-            "Argument `pct_start` must be > 1 / total_steps "
-            f"({1 / total_steps!r}) so that the cycle rises for at "
-            f"least one step. Received: pct_start={pct_start!r}"
-        )
+    pct_start = check_unit_interval("pct_start", pct_start)
     return total_steps, float(pct_start)
+
+
+def _check_rate(name, value, formula, rate):
+    """A derived rate must be finite in float32, the schedule's dtype."""
+    if not rate <= FLOAT32_MAX:
+        raise InputError(
+            f"Argument `{name}` must make `{formula}` finite in float32 "
+            f"(<= {FLOAT32_MAX:.8g}); it is {rate!r}. Received: {name}={value!r}"
+        )
 
 
 def one_cycle_value(step, total_steps, pct_start, values, anneal_strategy):
@@ -45,7 +54,9 @@ def one_cycle_value(step, total_steps, pct_start, values, anneal_strategy):
     anneal = _ANNEAL[anneal_strategy]
     rising = anneal(start, peak_value, ops.divide(step, peak))
     falling = anneal(peak_value, end, ops.divide(ops.subtract(step, peak), last - peak))
-    return ops.where(ops.less_equal(step, peak), rising, falling)
+    # `less`, not `less_equal`: both parts give the peak at `step == peak`, and
+    # the rising one divides 0 by 0 there when the peak is step 0.
+    return ops.where(ops.less(step, peak), rising, falling)
 
 
 @keras.saving.register_keras_serializable(package="kerasnotes")
@@ -77,11 +88,17 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
 
     Args:
         maximal_learning_rate: Float > 0, the peak rate.
-        total_steps: Integer > 1, the number of steps of the cycle.
-        pct_start: Float in (0, 1), the fraction of the steps spent going up;
-            `pct_start * total_steps` must be > 1. Defaults to `0.3`.
-        div_factor: Float > 0, `lr_max / lr_0`. Defaults to `25.0`.
-        final_div_factor: Float > 0, `lr_0 / lr_end`. Defaults to `1e4`.
+        total_steps: Integer >= 1, the number of steps of the cycle.
+        pct_start: Float in [0, 1), the fraction of the steps spent going up.
+            As in PyTorch, a cycle whose peak `pct_start * total_steps - 1`
+            falls at or before step 0 (such as `total_steps=2` or `3` with
+            the default) only falls; unlike PyTorch, `pct_start=1` (no
+            falling part, a division by zero at the last step there) is
+            refused. Defaults to `0.3`.
+        div_factor: Float > 0, `lr_max / lr_0`; `lr_0` must be finite in
+            float32. Defaults to `25.0`.
+        final_div_factor: Float > 0, `lr_0 / lr_end`; `lr_end` must be
+            finite in float32. Defaults to `1e4`.
         anneal_strategy: `"cos"` or `"linear"`. Defaults to `"cos"`.
 
     Example:
@@ -108,10 +125,22 @@ class OneCycle(keras.optimizers.schedules.LearningRateSchedule):
         final_div_factor=1e4,
         anneal_strategy="cos",
     ):
-        check_positive("maximal_learning_rate", maximal_learning_rate)
+        maximal_learning_rate = check_positive(
+            "maximal_learning_rate", maximal_learning_rate
+        )
         self.total_steps, self.pct_start = check_cycle(total_steps, pct_start)
-        check_positive("div_factor", div_factor)
-        check_positive("final_div_factor", final_div_factor)
+        div_factor = check_positive("div_factor", div_factor)
+        final_div_factor = check_positive("final_div_factor", final_div_factor)
+        initial = maximal_learning_rate / div_factor
+        _check_rate(
+            "div_factor", div_factor, "maximal_learning_rate / div_factor", initial
+        )
+        _check_rate(
+            "final_div_factor",
+            final_div_factor,
+            "maximal_learning_rate / div_factor / final_div_factor",
+            initial / final_div_factor,
+        )
         self.anneal_strategy = check_one_of(
             "anneal_strategy", anneal_strategy, STRATEGIES
         )

@@ -38,9 +38,11 @@ class OneCycleMomentum(keras.optimizers.schedules.LearningRateSchedule):
     `pct_start * T`). Past `total_steps` it stays at `max_momentum`.
 
     Args:
-        total_steps: Integer > 1, the number of steps of the cycle.
-        pct_start: Float in (0, 1), the fraction of the steps spent going
-            down; `pct_start * total_steps` must be > 1. Defaults to `0.3`.
+        total_steps: Integer >= 1, the number of steps of the cycle.
+        pct_start: Float in [0, 1), the fraction of the steps spent going
+            down; with the turn at or before step 0 (such as `total_steps=2`
+            with the default) the momentum only rises, as in PyTorch.
+            Defaults to `0.3`.
         base_momentum: Float in [0, 1), the momentum where the rate peaks.
             Defaults to `0.85`.
         max_momentum: Float in [0, 1), the momentum at the start and the end.

@@ -1,13 +1,12 @@
 """Linear warmup in front of any schedule."""
 
-import numbers
-
 import keras
 from keras import ops
 
-from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.errors import InputTypeError
 from kerasnotes._internal.validation import check_non_negative
-from kerasnotes._internal.validation import check_positive_int
+from kerasnotes._internal.validation import check_non_negative_int
+from kerasnotes._internal.validation import shown
 from kerasnotes.schedules._interpolation import as_float_step
 from kerasnotes.schedules._interpolation import linear_interpolate
 
@@ -40,7 +39,9 @@ class WarmUp(_Schedule):
     Args:
         schedule: A float >= 0 (the rate after the warmup) or a
             `keras.optimizers.schedules.LearningRateSchedule`.
-        warmup_steps: Integer > 0, the number of warmup steps `W`.
+        warmup_steps: Integer >= 0, the number of warmup steps `W`; with 0
+            the schedule is `f` itself (as Keras's `CosineDecay` takes
+            `warmup_steps=0`).
         start_learning_rate: Float >= 0, the rate at step 0. Defaults to
             `0.0`.
 
@@ -65,17 +66,19 @@ class WarmUp(_Schedule):
     def __init__(self, schedule, warmup_steps, start_learning_rate=0.0):
         if isinstance(schedule, _Schedule):
             self.schedule = schedule
-        elif isinstance(schedule, numbers.Real) and not isinstance(schedule, bool):
-            self.schedule = float(check_non_negative("schedule", schedule))
         else:
-            raise InputError(
-                "Argument `schedule` must be a float >= 0 or a "
-                "keras.optimizers.schedules.LearningRateSchedule. "
-                f"Received: schedule={schedule!r}"
-            )
-        self.warmup_steps = check_positive_int("warmup_steps", warmup_steps)
-        check_non_negative("start_learning_rate", start_learning_rate)
-        self.start_learning_rate = float(start_learning_rate)
+            try:
+                self.schedule = float(check_non_negative("schedule", schedule))
+            except InputTypeError:
+                raise InputTypeError(
+                    "Argument `schedule` must be a float >= 0 or a "
+                    "keras.optimizers.schedules.LearningRateSchedule. "
+                    f"Received: schedule={shown(schedule)}"
+                ) from None
+        self.warmup_steps = check_non_negative_int("warmup_steps", warmup_steps)
+        self.start_learning_rate = float(
+            check_non_negative("start_learning_rate", start_learning_rate)
+        )
 
     def _after(self, step):
         if isinstance(self.schedule, float):
@@ -86,8 +89,12 @@ class WarmUp(_Schedule):
         step = as_float_step(step)
         warmup_steps = float(self.warmup_steps)
         target = self._after(ops.convert_to_tensor(0.0, "float32"))
+        # max(W, 1): with W = 0 the warmup part is never taken (and 0 / 0
+        # would be NaN in it).
         warm = linear_interpolate(
-            self.start_learning_rate, target, ops.divide(step, warmup_steps)
+            self.start_learning_rate,
+            target,
+            ops.divide(step, max(warmup_steps, 1.0)),
         )
         # Clamped at 0 so that the wrapped schedule never sees a negative step.
         after = self._after(ops.maximum(ops.subtract(step, warmup_steps), 0.0))

@@ -73,11 +73,10 @@ def test_serialization_roundtrip():
     [
         (dict(maximal_learning_rate=0.0), "maximal_learning_rate"),
         (dict(total_steps=0), "total_steps"),
-        (dict(total_steps=1), "total_steps"),
-        (dict(pct_start=0.0), "pct_start"),
+        (dict(total_steps=1.5), "total_steps"),
+        (dict(pct_start=-0.1), "pct_start"),
         (dict(pct_start=1.0), "pct_start"),
         (dict(pct_start=1.2), "pct_start"),
-        (dict(pct_start=0.005), "pct_start"),  # 0.005 * 100 <= 1
         (dict(div_factor=0.0), "div_factor"),
         (dict(final_div_factor=-1.0), "final_div_factor"),
         (dict(anneal_strategy="cosine"), "anneal_strategy"),

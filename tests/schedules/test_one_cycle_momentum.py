@@ -70,9 +70,9 @@ def test_serialization_roundtrip():
     "kwargs, name",
     [
         (dict(total_steps=0), "total_steps"),
-        (dict(total_steps=1), "total_steps"),
-        (dict(total_steps=10, pct_start=0.0), "pct_start"),
-        (dict(total_steps=10, pct_start=0.05), "pct_start"),
+        (dict(total_steps=1.5), "total_steps"),
+        (dict(total_steps=10, pct_start=-0.1), "pct_start"),
+        (dict(total_steps=10, pct_start=1.0), "pct_start"),
         (dict(total_steps=10, base_momentum=1.0), "base_momentum"),
         (dict(total_steps=10, max_momentum=-0.1), "max_momentum"),
         (dict(total_steps=10, anneal_strategy="exp"), "anneal_strategy"),

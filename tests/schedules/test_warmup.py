@@ -126,7 +126,7 @@ def test_nested_warmup_roundtrip():
         (("cosine", 10), "schedule"),
         ((-0.1, 10), "schedule"),
         ((None, 10), "schedule"),
-        ((0.1, 0), "warmup_steps"),
+        ((0.1, 0.5), "warmup_steps"),
         ((0.1, -4), "warmup_steps"),
         ((0.1, 10, -0.01), "start_learning_rate"),
     ],
