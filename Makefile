@@ -41,12 +41,12 @@ test-fast: install
 
 # ruff, configured in pyproject.toml: lint and formatting check.
 lint: install
-	$(VENV)/bin/ruff check kerasnotes tests bench examples scripts
-	$(VENV)/bin/ruff format --check kerasnotes tests bench examples scripts
+	$(VENV)/bin/ruff check kerasnotes _kerasnotes_cli.py tests bench examples scripts
+	$(VENV)/bin/ruff format --check kerasnotes _kerasnotes_cli.py tests bench examples scripts
 
 format: install
-	$(VENV)/bin/ruff check --fix kerasnotes tests bench examples scripts
-	$(VENV)/bin/ruff format kerasnotes tests bench examples scripts
+	$(VENV)/bin/ruff check --fix kerasnotes _kerasnotes_cli.py tests bench examples scripts
+	$(VENV)/bin/ruff format kerasnotes _kerasnotes_cli.py tests bench examples scripts
 
 # The same suite on the JAX and PyTorch backends, less the slow tests whose
 # subject does not depend on the backend (marked `one_backend`: the command

@@ -40,8 +40,10 @@ COMMANDS = {
     ),
     "compare-optimizers": (
         "compare_optimizers",
-        "train one small model per optimizer (NAG, AdamW, AMSGrad) on the "
-        "breast-cancer data and print test metrics",
+        "train one small model per optimizer (NAG, AdamW, AMSGrad, RAdam, "
+        "Lookahead(RAdam)) and seed on the 8x8 digits from the same initial "
+        "weights; print train and test loss and test accuracy, mean and "
+        "spread over the seeds",
     ),
     "lr-find": (
         "lr_find",
