@@ -17,6 +17,7 @@ import numpy as np
 from keras import ops
 
 from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import as_int
 from kerasnotes._internal.validation import check_real
 from kerasnotes._internal.validation import check_tensor
 
@@ -421,8 +422,7 @@ def softmax(x, axis=-1):
         - [Bridle, "Probabilistic Interpretation of Feedforward Classification
           Network Outputs", 1990](https://doi.org/10.1007/978-3-642-76153-9_28)
     """
-    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-        raise InputError(f"Argument `axis` must be an integer. Received: axis={axis!r}")
+    axis = as_int("axis", axis, "an integer")
     x = ops.convert_to_tensor(x)
     rank = len(x.shape)
     if not -rank <= axis < rank:

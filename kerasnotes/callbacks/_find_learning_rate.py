@@ -5,6 +5,7 @@ import math
 import keras
 
 from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_positive_int
 from kerasnotes.callbacks._lr_finder import LRFinder
 
 
@@ -61,6 +62,7 @@ def find_learning_rate(
             "pass `num_steps` instead. "
             f"Received: epochs={fit_kwargs['epochs']!r}"
         )
+    batch_size = check_positive_int("batch_size", batch_size)
     finder = LRFinder(
         start_learning_rate=start_learning_rate,
         end_learning_rate=end_learning_rate,

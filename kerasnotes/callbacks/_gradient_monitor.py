@@ -7,8 +7,12 @@ import keras
 import numpy as np
 
 from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.errors import InputTypeError
+from kerasnotes._internal.validation import check_bool
+from kerasnotes._internal.validation import check_path
 from kerasnotes._internal.validation import check_positive
 from kerasnotes._internal.validation import check_positive_int
+from kerasnotes._internal.validation import shown
 
 
 class GradientWarning(UserWarning):
@@ -106,8 +110,8 @@ class GradientMonitor(keras.callbacks.Callback):
     ):
         super().__init__()
         self.every_n_steps = check_positive_int("every_n_steps", every_n_steps)
-        check_positive("vanishing_threshold", vanishing_threshold)
-        check_positive("exploding_threshold", exploding_threshold)
+        vanishing_threshold = check_positive("vanishing_threshold", vanishing_threshold)
+        exploding_threshold = check_positive("exploding_threshold", exploding_threshold)
         if exploding_threshold <= vanishing_threshold:
             raise InputError(
                 "Argument `exploding_threshold` must be > vanishing_threshold "
@@ -117,11 +121,21 @@ class GradientMonitor(keras.callbacks.Callback):
         self.patience = check_positive_int("patience", patience)
         self.vanishing_threshold = float(vanishing_threshold)
         self.exploding_threshold = float(exploding_threshold)
-        self.log_dir = None if log_dir is None else str(log_dir)
+        self.log_dir = check_path("log_dir", log_dir, allow_none=True)
+        if x is None:
+            raise InputTypeError(
+                "Argument `x` must be the inputs of a batch to compute the "
+                "gradients on. Received: x=None"
+            )
         self.x = x
         self.y = y
+        if not (loss is None or isinstance(loss, str) or callable(loss)):
+            raise InputTypeError(
+                "Argument `loss` must be None (the model's compiled loss), a "
+                f"loss name or a callable. Received: loss={shown(loss)}"
+            )
         self.loss = loss
-        self.training = bool(training)
+        self.training = check_bool("training", training)
         self.norms = {}
         self.steps = []
         self.warnings = []

@@ -8,8 +8,12 @@ import numpy as np
 
 from kerasnotes._internal import keras_compat
 from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.errors import InputTypeError
+from kerasnotes._internal.validation import check_bool
 from kerasnotes._internal.validation import check_positive
 from kerasnotes._internal.validation import check_positive_int
+from kerasnotes._internal.validation import check_seed
+from kerasnotes._internal.validation import shown
 
 
 @contextlib.contextmanager
@@ -169,9 +173,20 @@ def gradient_check(
           11.5 (debugging strategies: check gradients against finite
           differences).
     """
-    check_positive("epsilon", epsilon)
+    if not isinstance(model, keras.Model):
+        raise InputTypeError(
+            f"Argument `model` must be a keras.Model. Received: model={shown(model)}"
+        )
+    if not (isinstance(loss, str) or callable(loss)):
+        raise InputTypeError(
+            "Argument `loss` must be a loss name or a callable. "
+            f"Received: loss={shown(loss)}"
+        )
+    epsilon = check_positive("epsilon", epsilon)
     max_entries = check_positive_int("max_entries", max_entries)
-    check_positive("floor", floor)
+    floor = check_positive("floor", floor)
+    training = check_bool("training", training)
+    seed = check_seed("seed", seed)
     paths = [v.path for v in model.trainable_variables]
     rng = np.random.default_rng(seed)
     with _float64():

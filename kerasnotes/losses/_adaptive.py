@@ -10,6 +10,8 @@ from keras import ops
 
 from kerasnotes._internal import validation as _validation
 from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.errors import InputTypeError
+from kerasnotes.losses._robust import _check_static_alpha
 from kerasnotes.losses._robust import robust_loss
 from kerasnotes.losses._utils import same_rank
 
@@ -32,6 +34,24 @@ def _log_z_table(dtype):
         knots, first = np.unique(knots, return_index=True)
         _TABLES[dtype] = (knots, values[first])
     return _TABLES[dtype]
+
+
+def _check_alphas(alpha):
+    """Numbers, lists and tensors of real numbers, checked not NaN where
+    their values are known (a symbolic tensor passes unchecked)."""
+    if not (hasattr(alpha, "shape") and hasattr(alpha, "dtype")):
+        try:
+            kind = np.asarray(alpha).dtype.kind
+        except (TypeError, ValueError, OverflowError):
+            kind = "O"
+        if kind not in "iuf":
+            raise InputTypeError(
+                "Argument `alpha` must be real numbers (a number, a list or a "
+                f"tensor). Received: alpha={_validation.shown(alpha)}"
+            )
+    return _validation.check_tensor(
+        "alpha", alpha, lambda _name, value: _check_static_alpha(value)
+    )
 
 
 def log_partition(alpha):
@@ -63,7 +83,7 @@ def log_partition(alpha):
         - [Barron, "A General and Adaptive Robust Loss Function",
           CVPR 2019](https://arxiv.org/abs/1701.03077), eq. 16-17.
     """
-    alpha = ops.convert_to_tensor(alpha)
+    alpha = ops.convert_to_tensor(_check_alphas(alpha))
     dtype = keras.backend.standardize_dtype(alpha.dtype)
     if "float" not in dtype:
         dtype = keras.config.floatx()

@@ -9,6 +9,7 @@ from keras import ops
 
 from kerasnotes._internal import validation as _validation
 from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.errors import InputTypeError
 from kerasnotes.losses._utils import same_rank
 
 _HALF_PRECISION = ("float16", "bfloat16")
@@ -18,7 +19,7 @@ _TAYLOR_BELOW = 1e-3
 
 def _is_static(value):
     """True for a Python/NumPy number (or 0-d array): decided at trace time."""
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         return False
     if isinstance(value, numbers.Real):
         return True
@@ -26,13 +27,37 @@ def _is_static(value):
 
 
 def _check_static_alpha(alpha):
-    alpha = float(alpha)
+    try:
+        alpha = float(alpha)
+    except OverflowError:
+        raise InputError(
+            "Argument `alpha` must be a real number that a float holds, or "
+            f"+-inf. Received: alpha={_validation.shown(alpha)}"
+        ) from None
+    if math.isfinite(alpha) and abs(alpha) > _validation.FLOAT32_MAX:
+        raise InputError(
+            "Argument `alpha` must be finite in float32 or +-inf. "
+            f"Received: alpha={alpha!r}"
+        )
     if math.isnan(alpha):
         raise InputError(
             "Argument `alpha` must be a real number or +-inf. "
             f"Received: alpha={alpha!r}"
         )
     return alpha
+
+
+def _check_tensor_argument(name, value, check):
+    """A tensor `alpha` or `scale`: its elements checked by `check` when it
+    has a value (eager); a symbolic one (inside `tf.function`, `jax.jit`, a
+    functional model) or one computed from trainable weights on PyTorch
+    passes unchecked, since its value is not known here."""
+    if not (hasattr(value, "shape") and hasattr(value, "dtype")):
+        raise InputTypeError(
+            f"Argument `{name}` must be a real number or a tensor. "
+            f"Received: {name}={_validation.shown(value)}"
+        )
+    return _validation.check_tensor(name, value, check)
 
 
 def _compute_dtype(x):
@@ -146,6 +171,13 @@ def robust_loss(x, alpha, scale):
         scale: Scale `c > 0`: a Python float or a tensor broadcastable
             against `x`.
 
+    A number, or a tensor with a value (an eager tensor, a NumPy array), is
+    checked: `alpha` not NaN, `scale` > 0 (`scale=0` would give NaN). A
+    symbolic tensor (inside `tf.function`, `jax.jit` or a functional model),
+    and on PyTorch a tensor that requires grad (computed from trainable
+    weights, as in `AdaptiveRobustLoss`), cannot be checked before it runs
+    and is used as it is.
+
     Returns:
         A tensor of the broadcast shape of `x`, `alpha` and `scale`, with the
         dtype of `x` (the float type, `floatx()` for integer input).
@@ -169,24 +201,31 @@ def robust_loss(x, alpha, scale):
     dtype, compute = _compute_dtype(x)
     x = ops.cast(x, compute)
     if _is_static(scale):
-        _validation.check_positive("scale", float(scale))
-        scale = float(scale)
+        scale = float(_validation.check_positive("scale", scale))
     else:
-        scale = ops.cast(scale, compute)
+        scale = ops.cast(
+            _check_tensor_argument("scale", scale, _validation.check_positive),
+            compute,
+        )
     z = ops.square(x / scale)
     if _is_static(alpha):
         rho = _static_rho(z, _check_static_alpha(alpha))
     else:
-        alpha = ops.cast(alpha, compute)
+        alpha = ops.cast(
+            _check_tensor_argument(
+                "alpha", alpha, lambda _name, value: _check_static_alpha(value)
+            ),
+            compute,
+        )
         rho = _dynamic_rho(z, alpha, compute)
     return ops.cast(rho, dtype)
 
 
 def _check_alpha_argument(alpha):
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
-        raise InputError(
+    if not _is_static(alpha):
+        raise InputTypeError(
             "Argument `alpha` must be a real number or +-inf. "
-            f"Received: alpha={alpha!r}"
+            f"Received: alpha={_validation.shown(alpha)}"
         )
     return _check_static_alpha(alpha)
 

@@ -3,6 +3,7 @@
 import numpy as np
 
 from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_bool
 from kerasnotes._internal.validation import check_positive_int
 from kerasnotes._internal.validation import check_real
 from kerasnotes.plot import _figure
@@ -87,6 +88,7 @@ def plot_activation(
             f"Received: x_min={x_min!r}, x_max={x_max!r}"
         )
     num = check_positive_int("num", num)
+    derivative = check_bool("derivative", derivative)
     fn = _activation(fn)
     _figure.check_axes(ax)
     _figure.check_path(path)

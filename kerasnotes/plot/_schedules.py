@@ -6,6 +6,7 @@ import numbers
 import numpy as np
 
 from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_bool
 from kerasnotes._internal.validation import check_non_negative
 from kerasnotes._internal.validation import check_positive_int
 from kerasnotes._internal.validation import check_unit_interval
@@ -237,6 +238,7 @@ def plot_schedule(
     >>> [text.get_text() for text in ax.get_legend().get_texts()]
     ['OneCycle', 'OneCycleMomentum']
     """
+    log_scale = check_bool("log_scale", log_scale)
     _figure.check_axes(ax)
     _figure.check_path(path)
     momentum = _check_momentum(momentum)
