@@ -15,10 +15,15 @@ rules. A sequence narrows a categorical choice, a single value fixes it
 import numbers
 
 import keras_tuner
+import numpy as np
 
 from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.errors import InputTypeError
+from kerasnotes._internal.validation import check_bool
 from kerasnotes._internal.validation import check_positive
 from kerasnotes._internal.validation import check_positive_int
+from kerasnotes._internal.validation import is_one_of
+from kerasnotes._internal.validation import shown
 from kerasnotes.tuning import _space
 
 
@@ -26,13 +31,15 @@ def check_choice(argument, value, options):
     """`value` (one option or a sequence of them) as a non-empty tuple of
     `options`; `InputError` naming `argument` otherwise."""
     values = tuple(value) if isinstance(value, (tuple, list)) else (value,)
-    unknown = [v for v in values if v not in options]
+    unknown = [v for v in values if not is_one_of(v, options)]
     if unknown or not values:
-        raise InputError(
+        raise (
+            InputTypeError if not isinstance(value, (str, tuple, list)) else InputError
+        )(
             f"Argument `{argument}` must be one or more of {options}. "
-            f"Received: {argument}={value!r}"
+            f"Received: {argument}={shown(value)}"
         )
-    return values
+    return tuple(str(v) if isinstance(v, str) else v for v in values)
 
 
 def check_range(argument, value, bounds):
@@ -41,13 +48,16 @@ def check_range(argument, value, bounds):
     low, high = bounds
     values = value if isinstance(value, (tuple, list)) else (value,)
     if len(values) not in (1, 2) or not all(
-        isinstance(v, numbers.Real) and low <= v <= high for v in values
+        isinstance(v, numbers.Real)
+        and not isinstance(v, (bool, np.bool_))
+        and low <= v <= high
+        for v in values
     ):
         raise InputError(
             f"Argument `{argument}` must be a number or a (low, high) pair "
             f"within [{low}, {high}]. Received: {argument}={value!r}"
         )
-    return tuple(sorted(values))
+    return tuple(sorted(v.item() if isinstance(v, np.generic) else v for v in values))
 
 
 def declare_choice(hp, name, values):
@@ -223,6 +233,7 @@ def choose_optimizer(
     if schedules is not None:
         check_choice("schedules", schedules, tuple(_space.SCHEDULES))
     name = _choice(hp, "optimizer", "optimizers", optimizers, _space.OPTIMIZERS)
+    discrete = check_bool("discrete", discrete)
     rate = declare_range(hp, "learning_rate", bounds, log=True, discrete=discrete)
     policy = choose_schedule(hp, total_steps, rate, schedules=schedules)
     return _space.OPTIMIZERS[name](policy.learning_rate, policy.momentum)
@@ -281,7 +292,11 @@ def choose_regularizer(
     bounds = check_range("strength", strength, _space.REGULARIZATION_STRENGTH)
     name = _choice(hp, "regularizer", "regularizers", regularizers, _space.REGULARIZERS)
     value = declare_range(
-        hp, "regularization_strength", bounds, log=True, discrete=discrete
+        hp,
+        "regularization_strength",
+        bounds,
+        log=True,
+        discrete=check_bool("discrete", discrete),
     )
     return _space.REGULARIZERS[name](value)
 

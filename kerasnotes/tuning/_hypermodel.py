@@ -5,6 +5,8 @@ import keras_tuner
 import numpy as np
 
 from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.validation import check_bool
+from kerasnotes._internal.validation import check_int_at_least
 from kerasnotes._internal.validation import check_one_of
 from kerasnotes._internal.validation import check_positive_int
 from kerasnotes.tuning import _choices
@@ -117,16 +119,16 @@ class HyperMLP(keras_tuner.HyperModel):
         **choices,
     ):
         super().__init__(name="hyper_mlp", tunable=True)
-        check_one_of("task", task, _space.TASKS)
+        task = check_one_of("task", task, _space.TASKS)
         if task == "multiclass":
-            if (
-                num_classes is None
-                or check_positive_int("num_classes", num_classes) < 3
-            ):
+            if num_classes is None:
                 raise InputError(
                     "Argument `num_classes` must be an integer >= 3 for the "
                     f"multiclass task. Received: num_classes={num_classes!r}"
                 )
+            num_classes = check_int_at_least("num_classes", num_classes, 3)
+        elif num_classes is not None:
+            num_classes = check_positive_int("num_classes", num_classes)
         self.task = task
         self.num_classes = num_classes
         self.input_dim = (
@@ -137,7 +139,7 @@ class HyperMLP(keras_tuner.HyperModel):
         )
         self.epochs = check_positive_int("epochs", epochs)
         self.patience = check_positive_int("patience", patience)
-        self.discrete = bool(discrete)
+        self.discrete = check_bool("discrete", discrete)
         self.choices = {}
         for name, value in choices.items():
             self.choices[name] = self._check_choice(name, value)

@@ -10,9 +10,15 @@ import keras
 import numpy as np
 
 from kerasnotes._internal.errors import InputError
+from kerasnotes._internal.errors import InputTypeError
+from kerasnotes._internal.validation import check_bool
 from kerasnotes._internal.validation import check_one_of
+from kerasnotes._internal.validation import check_path
 from kerasnotes._internal.validation import check_positive_int
+from kerasnotes._internal.validation import check_seed
+from kerasnotes._internal.validation import check_string
 from kerasnotes._internal.validation import check_unit_interval
+from kerasnotes._internal.validation import shown
 from kerasnotes.data import _folds
 from kerasnotes.data import _inputs
 from kerasnotes.data import _task
@@ -154,6 +160,19 @@ def search(
     2
     """
     _check_options(tuner, max_trials, epochs, validation_split, oversample)
+    seed = _check_search_arguments(
+        directory=directory,
+        project_name=project_name,
+        overwrite=overwrite,
+        patience=patience,
+        seed=seed,
+        executions_per_trial=executions_per_trial,
+        max_consecutive_failed_trials=max_consecutive_failed_trials,
+        verbose=verbose,
+        k_neighbors=k_neighbors,
+        objective=objective,
+        callbacks=callbacks,
+    )
     task = _resolve_task(task, hypermodel, x, y)
     table = hypermodel is None or isinstance(hypermodel, HyperMLP)
     if _is_stream(x):
@@ -231,9 +250,15 @@ def _check_options(tuner, max_trials, epochs, validation_split, oversample):
     check_positive_int("epochs", epochs)
     check_unit_interval("validation_split", validation_split, closed_low=False)
     if oversample is not None and not isinstance(oversample, str):
-        raise InputError(
+        raise InputTypeError(
             "Argument `oversample` must be None or a method name such as "
-            f"'smote'. Received: oversample={oversample!r}"
+            f"'smote'. Received: oversample={shown(oversample)}"
+        )
+    if oversample is not None and oversample not in _oversample_methods():
+        listed = ", ".join(repr(m) for m in _oversample_methods() if m != "smote-nc")
+        raise InputError(
+            f"Argument `oversample` must be None or one of {listed}. "
+            f"Received: oversample={oversample!r}"
         )
     if oversample == "smote-nc":
         raise InputError(
@@ -243,6 +268,57 @@ def _check_options(tuner, max_trials, epochs, validation_split, oversample):
             "method='smote-nc', categorical_features=...) before searching. "
             f"Received: oversample={oversample!r}"
         )
+
+
+def _oversample_methods():
+    from kerasnotes.data._oversample import METHODS
+
+    return METHODS
+
+
+def _check_search_arguments(
+    *,
+    directory,
+    project_name,
+    overwrite,
+    patience,
+    seed,
+    executions_per_trial,
+    max_consecutive_failed_trials,
+    verbose,
+    k_neighbors,
+    objective,
+    callbacks,
+):
+    """The arguments KerasTuner and scikit-learn would take unchecked or
+    refuse in their own words; returns the seed as an `int` (or None)."""
+    import keras_tuner
+
+    check_path("directory", directory, allow_none=True)
+    check_string("project_name", project_name)
+    check_bool("overwrite", overwrite)
+    check_positive_int("patience", patience)
+    check_positive_int("executions_per_trial", executions_per_trial)
+    if max_consecutive_failed_trials is not None:
+        check_positive_int(
+            "max_consecutive_failed_trials", max_consecutive_failed_trials
+        )
+    check_one_of("verbose", verbose, (0, 1, 2, False, True))
+    check_positive_int("k_neighbors", k_neighbors)
+    if not (objective is None or isinstance(objective, (str, keras_tuner.Objective))):
+        raise InputTypeError(
+            "Argument `objective` must be None, a metric name or a "
+            f"keras_tuner.Objective. Received: objective={shown(objective)}"
+        )
+    if callbacks is not None and (
+        not isinstance(callbacks, (list, tuple))
+        or not all(isinstance(c, keras.callbacks.Callback) for c in callbacks)
+    ):
+        raise InputTypeError(
+            "Argument `callbacks` must be None or a list of keras callbacks. "
+            f"Received: callbacks={shown(callbacks)}"
+        )
+    return check_seed("seed", seed)
 
 
 def _check_cv(cv, validation_data, executions_per_trial, seed):
