@@ -1,6 +1,7 @@
 """Swish (with a learned `beta`) and SELU as layers."""
 
 import keras
+import numpy as np
 
 from kerasnotes import activations
 from kerasnotes._internal.errors import InputError
@@ -61,7 +62,10 @@ class Swish(keras.layers.Layer):
         self.beta = self.add_weight(
             name="beta",
             shape=(),
-            initializer=keras.initializers.Constant(self.initial_beta),
+            # A NumPy float64, not a Python float: Keras's `Constant` casts
+            # its value, and TensorFlow's cast of a Python float goes through
+            # float32 (a float64 layer's beta would be float32's 1.7).
+            initializer=keras.initializers.Constant(np.float64(self.initial_beta)),
             trainable=self.trainable_beta,
         )
 

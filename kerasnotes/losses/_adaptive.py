@@ -13,6 +13,7 @@ from kerasnotes._internal.errors import InputError
 from kerasnotes._internal.errors import InputTypeError
 from kerasnotes.losses._robust import _check_static_alpha
 from kerasnotes.losses._robust import robust_loss
+from kerasnotes.losses._utils import mean_last_axis
 from kerasnotes.losses._utils import same_rank
 
 _TABLE = pathlib.Path(__file__).with_name("log_z.npz")
@@ -332,7 +333,7 @@ class AdaptiveRobustLoss(keras.losses.Loss):
             + ops.log(scale)
             + log_partition(alpha)
         )
-        return ops.mean(nll, axis=-1)
+        return mean_last_axis(nll)
 
     def get_config(self):
         config = super().get_config()

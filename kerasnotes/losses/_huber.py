@@ -1,9 +1,11 @@
 """Huber loss."""
 
 import keras
+import numpy as np
 from keras import ops
 
 from kerasnotes._internal import validation as _validation
+from kerasnotes.losses._utils import mean_last_axis
 from kerasnotes.losses._utils import same_rank
 
 
@@ -63,10 +65,13 @@ class Huber(keras.losses.Loss):
     def call(self, y_true, y_pred):
         y_true, y_pred = same_rank(y_true, y_pred)
         abs_error = ops.abs(y_pred - y_true)
-        delta = ops.cast(self.delta, abs_error.dtype)
-        quadratic = ops.minimum(abs_error, delta)
+        # From a NumPy float64: TensorFlow's cast of a Python float goes
+        # through float32.
+        delta = ops.convert_to_tensor(np.float64(self.delta), abs_error.dtype)
+        # `where`, not `ops.minimum` (float32 on PyTorch for float64).
+        quadratic = ops.where(abs_error < delta, abs_error, delta)
         linear = abs_error - quadratic
-        return ops.mean(0.5 * ops.square(quadratic) + delta * linear, axis=-1)
+        return mean_last_axis(0.5 * ops.square(quadratic) + delta * linear)
 
     def get_config(self):
         config = super().get_config()

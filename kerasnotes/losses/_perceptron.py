@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from kerasnotes.losses._utils import mean_last_axis
 from kerasnotes.losses._utils import same_rank
 
 
@@ -58,4 +59,4 @@ class PerceptronLoss(keras.losses.Loss):
         y_true, y_pred = same_rank(y_true, y_pred)
         sign = ops.where(y_true > 0, 1.0, -1.0)
         sign = ops.cast(sign, y_pred.dtype)
-        return ops.mean(ops.relu(-sign * y_pred), axis=-1)
+        return mean_last_axis(ops.relu(-sign * y_pred))

@@ -10,6 +10,7 @@ from keras import ops
 from kerasnotes._internal import validation as _validation
 from kerasnotes._internal.errors import InputError
 from kerasnotes._internal.errors import InputTypeError
+from kerasnotes.losses._utils import mean_last_axis
 from kerasnotes.losses._utils import same_rank
 
 _HALF_PRECISION = ("float16", "bfloat16")
@@ -107,7 +108,8 @@ def _dynamic_rho(z, alpha, dtype):
     # Each branch sees only inputs it is finite on, so the branches that
     # `where` discards cannot send NaN into the gradient.
     a = ops.where(special, ops.ones_like(alpha), alpha)
-    b = ops.maximum(eps, ops.abs(a - 2.0))
+    b = ops.abs(a - 2.0)
+    b = ops.where(b > eps, b, eps)  # (`ops.maximum` is float32 on torch)
     log_term = ops.log1p(z / b)
     general = 0.5 * b * log_term * _expm1_ratio(0.5 * a * log_term)
     z_pos_inf = ops.where(is_pos_inf, z, ops.zeros_like(z))
@@ -288,7 +290,7 @@ class RobustLoss(keras.losses.Loss):
 
     def call(self, y_true, y_pred):
         y_true, y_pred = same_rank(y_true, y_pred)
-        return ops.mean(robust_loss(y_pred - y_true, self.alpha, self.scale), axis=-1)
+        return mean_last_axis(robust_loss(y_pred - y_true, self.alpha, self.scale))
 
     def get_config(self):
         config = super().get_config()

@@ -24,3 +24,16 @@ def same_rank(y_true, y_pred):
         else:
             y_pred = ops.squeeze(y_pred, -1)
     return y_true, y_pred
+
+
+def mean_last_axis(values):
+    """The mean over the last axis, in the dtype of `values`.
+
+    A sum divided by the count: Keras's `ops.mean` (and `ops.minimum`,
+    `ops.maximum`, `ops.matmul`) compute float64 in float32 on PyTorch (its
+    type promotion maps float64 to float32 there), `ops.sum` does not.
+    """
+    count = values.shape[-1]
+    if count is None:
+        count = ops.cast(ops.shape(values)[-1], values.dtype)
+    return ops.divide(ops.sum(values, axis=-1), count)
