@@ -115,6 +115,7 @@ def _split_like_the_command(x, y, stratify=None):
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend  # the command's data and report plumbing
 def test_tune_regression_beats_the_mean_and_saves_a_model_in_target_units(
     tmp_path, capsys
 ):
@@ -177,6 +178,7 @@ def _visits(path, n=80, seed=0):
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend  # the command's data and report plumbing
 def test_short_hyperband_ids_dates_and_the_task_each_get_one_line(tmp_path, capsys):
     _visits(tmp_path / "visits.csv")
     out = tmp_path / "out"
