@@ -86,8 +86,9 @@ def _static_rho(z, alpha):
         return z / (ops.sqrt(z + 1.0) + 1.0)
     if alpha == -2.0:
         return 2.0 * z / (z + 4.0)
-    b = abs(alpha - 2.0)
-    return (b / alpha) * ops.expm1((0.5 * alpha) * ops.log1p(z / b))
+    # The general case: the tensor path's form (the series near alpha L = 0),
+    # with b and alpha as Python floats.
+    return _general_rho(z, alpha, abs(alpha - 2.0))
 
 
 def _expm1_ratio(t):
@@ -96,6 +97,14 @@ def _expm1_ratio(t):
     t_safe = ops.where(small, ops.ones_like(t), t)
     taylor = 1.0 + t * (0.5 + t * (1.0 / 6.0 + t * (1.0 / 24.0)))
     return ops.where(small, taylor, ops.expm1(t_safe) / t_safe)
+
+
+def _general_rho(z, a, b):
+    """rho for alpha not in {2, +-inf}, `b = max(eps, |alpha - 2|)`:
+    `(b L / 2) expm1(t) / t` with `L = log1p(z / b)`, `t = alpha L / 2`: no
+    division by alpha, so any alpha near 0 (or 0) gives the Cauchy limit."""
+    log_term = ops.log1p(z / b)
+    return (0.5 * b) * log_term * _expm1_ratio((0.5 * a) * log_term)
 
 
 def _dynamic_rho(z, alpha, dtype):
@@ -110,8 +119,7 @@ def _dynamic_rho(z, alpha, dtype):
     a = ops.where(special, ops.ones_like(alpha), alpha)
     b = ops.abs(a - 2.0)
     b = ops.where(b > eps, b, eps)  # (`ops.maximum` is float32 on torch)
-    log_term = ops.log1p(z / b)
-    general = 0.5 * b * log_term * _expm1_ratio(0.5 * a * log_term)
+    general = _general_rho(z, a, b)
     z_pos_inf = ops.where(is_pos_inf, z, ops.zeros_like(z))
     return ops.where(
         is_two,

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import pytest
 
+from kerasnotes._internal.autodiff import value_and_derivative
 from kerasnotes._internal.autodiff import value_and_grad
 from kerasnotes.losses import RobustLoss
 from kerasnotes.losses import robust_loss
@@ -416,3 +417,16 @@ def test_static_alpha_gradients_match_float64_finite_differences(alpha):
     fd_c = (f(xd, cd + h) - f(xd, cd - h)) / (2 * h)
     assert_allclose(gx, fd_x, rtol=1e-4, atol=1e-6)
     assert_allclose(gc, fd_c, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("alpha", [1e-38, 1e-39, -1e-40, 5e-324, 1e-12])
+def test_tiny_python_alpha_is_the_cauchy_limit(alpha):
+    """A Python-number alpha near 0 takes the same path as a tensor alpha:
+    the value is the alpha -> 0 limit log(0.5 (x/c)^2 + 1) and the gradient
+    is finite (it was [0, 0], and NaN from |alpha| <= 1e-39)."""
+    x = np.array([0.5, 3.0])
+    want = np.log(0.5 * x**2 + 1.0)
+    got = robust_loss(x.astype("float32"), alpha, 1.0)
+    assert_allclose(got, want, rtol=1e-6)
+    _, grad = value_and_derivative(lambda t: robust_loss(t, alpha, 1.0), x)
+    assert_allclose(grad, x / (0.5 * x**2 + 1.0), rtol=1e-5)
