@@ -238,7 +238,10 @@ def _check_readable(out, project):
 def check_resume(out, project, print_fn, *, fingerprint, overwrite):
     """Before a search into `out/project`: a search already there must be
     one of the same fingerprint, with readable files; then records the
-    fingerprint. With `overwrite` only records it."""
+    fingerprint. With `overwrite` only records it. Data that cannot be read
+    (no fingerprint) is left to the data layer, which says why."""
+    if fingerprint["data"] is None:
+        return
     path = os.path.join(out, FINGERPRINT_NAME)
     if not overwrite and os.path.isdir(os.path.join(out, project)):
         try:

@@ -184,6 +184,12 @@ def test_a_fingerprint_names_what_differs(tmp_path):
     _out.check_resume(str(tmp_path), "search", print, fingerprint=old, overwrite=True)
     same = _out.fingerprint(str(csv), {"epochs": 3, "seed": 0})
     _out.check_resume(str(tmp_path), "search", print, fingerprint=same, overwrite=False)
+    # A CSV that cannot be read is left to the data layer ("no such file").
+    missing = _out.fingerprint(str(tmp_path / "missing.csv"), {"epochs": 3})
+    assert missing["data"] is None
+    _out.check_resume(
+        str(tmp_path), "search", print, fingerprint=missing, overwrite=False
+    )
     csv.write_text("a,label\n2,x\n")
     new = _out.fingerprint(str(csv), {"epochs": 5, "seed": 0})
     with pytest.raises(InputError) as info:
