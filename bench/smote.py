@@ -6,8 +6,7 @@ had two ways:
 
 - reference: `imblearn.over_sampling.SMOTE(random_state=e).fit_resample(x, y)`
   at every epoch e (k-NN search, interpolation, stacking of all rows);
-- ours: `SMOTEDataset.on_epoch_begin()` + `on_epoch_end()` (as Keras's
-  `fit` calls them around an epoch), which draws the (base, neighbour, u)
+- ours: `SMOTEDataset.on_epoch_end()`, which draws the (base, neighbour, u)
   triples and the sample order from the neighbour graph built once at
   construction; the interpolation itself happens batch by batch in
   `__getitem__` (two row gathers and one formula per batch).
@@ -46,8 +45,6 @@ def make_data(n=100_000, d=30, minority=0.01, seed=0):
 
 
 def next_epoch(ds):
-    """One epoch step as `fit` makes it (`on_epoch_end` alone draws nothing)."""
-    ds.on_epoch_begin()
     ds.on_epoch_end()
 
 
@@ -99,6 +96,7 @@ def main():
     start = time.perf_counter()
     ds = SMOTEDataset(x, y, batch_size=args.batch_size, seed=0)
     built = time.perf_counter() - start
+    ds.on_epoch_end()  # the call `fit` makes before training: draws nothing
     print(
         f"{len(x)} rows x {x.shape[1]} features, {int(y.sum())} minority; "
         f"{sum(ds.n_synthetic_.values())} synthetic rows per epoch; batch "

@@ -36,13 +36,14 @@ class SMOTEDataset(keras.utils.PyDataset):
     epoch `e` is drawn from `numpy.random.default_rng([seed, e])`, whatever
     `workers` or `use_multiprocessing` are.
 
-    Draw 0 is made at construction, and each `on_epoch_end()` that follows
-    an `on_epoch_begin()` makes the next one. Keras calls both around every
-    epoch of `fit`, and `on_epoch_end()` once more before the first epoch
-    (when `fit` resets its iterator), which therefore draws nothing: epoch
-    `e` of the first `fit` uses draw `e`, and a later `fit` goes on with the
-    next draw. To step by hand, call `on_epoch_begin()` then
-    `on_epoch_end()`.
+    Draw 0 is made at construction. Keras's `fit` calls `on_epoch_end()`
+    once before its first epoch (when it resets its iterator, on every
+    backend; JAX and PyTorch first take a batch to build the model), then
+    after every epoch. The first `on_epoch_end()` of a dataset therefore
+    draws nothing and each later one draws the next: epoch `e` of the first
+    `fit` is draw `e`. A later `fit` makes that extra call too, which skips
+    one draw (its epochs are still fresh and reproducible). To step by hand
+    as `fit` does: `on_epoch_end()` once, then once per epoch.
 
     With `sample_weight`, batches are `(x, y, weight)`: an original row
     keeps its weight, a synthetic row of class `c` gets the mean weight of
@@ -152,7 +153,7 @@ class SMOTEDataset(keras.utils.PyDataset):
         self._allocate_epoch()
         self._weights = self._epoch_weights(sample_weight)
         self.epoch = 0
-        self._epoch_begun = False
+        self._reset_seen = False
         self._draw()
 
     # ----------------------------------------------------------------- set-up
@@ -287,14 +288,12 @@ class SMOTEDataset(keras.utils.PyDataset):
         total = self._n_original + self._n_synthetic
         self._order = rng.permutation(total) if self.shuffle else np.arange(total)
 
-    def on_epoch_begin(self):
-        self._epoch_begun = True
-
     def on_epoch_end(self):
-        """Draws the next epoch, if an epoch has begun since the last draw."""
-        if not self._epoch_begun:  # Keras's call before the first epoch
+        """Draws the next epoch; the first call (the one `fit` makes before
+        its first epoch) draws nothing, so fit epoch 0 is draw 0."""
+        if not self._reset_seen:
+            self._reset_seen = True
             return
-        self._epoch_begun = False
         self.epoch += 1
         self._draw()
 

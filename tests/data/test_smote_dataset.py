@@ -28,9 +28,13 @@ def _epoch(ds):
 
 
 def _next_epoch(ds):
-    """Steps to the next epoch as Keras's `fit` does."""
-    ds.on_epoch_begin()
+    """Steps to the next draw (the first `on_epoch_end`, which `fit` makes
+    before training, draws nothing)."""
+    before = ds.epoch
     ds.on_epoch_end()
+    if ds.epoch == before:
+        ds.on_epoch_end()
+    assert ds.epoch == before + 1
 
 
 def _split_original(x_epoch, y_epoch, x):
@@ -313,9 +317,10 @@ def _rows(batches):
 
 
 def test_fit_epoch_e_uses_draw_e():
-    """Keras calls `on_epoch_end` once before the first epoch; epoch e of
-    `fit` must still be draw e, the one `default_rng([seed, e])` gives (here:
-    a fresh dataset of the same seed stepped e times by hand)."""
+    """Keras calls `on_epoch_end` once before the first epoch (JAX and
+    PyTorch after taking a batch); epoch e of `fit` must still be draw e, the
+    one `default_rng([seed, e])` gives (here: a fresh dataset of the same
+    seed stepped e times by hand)."""
     x, y = _data(n_major=60, n_minor=12)
     ds = _Recording(x, y, batch_size=24, k_neighbors=3, seed=7)
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
@@ -331,7 +336,9 @@ def test_fit_epoch_e_uses_draw_e():
             _next_epoch(by_hand)
         expected = _rows([by_hand[i] for i in range(len(by_hand))])
         assert_allclose(_rows(ds.batches[epoch]), expected, rtol=0, atol=0)
-    # A second fit goes on with the next draw.
+    # A second fit: after the end of epoch 2 (draw 3), its own call before
+    # training skips one draw, so its first epoch is draw 4.
+    _next_epoch(by_hand)
     _next_epoch(by_hand)
     ds.batches.clear()
     model.fit(ds, epochs=1, verbose=0, callbacks=[_EpochMarker(ds)])
