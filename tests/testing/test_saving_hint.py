@@ -71,6 +71,7 @@ LOAD_WITHOUT_IMPORT = textwrap.dedent(
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend  # Keras's lookup of registered names, in a process
 def test_loading_without_import_fails_late_and_import_fixes_it(tmp_path):
     path = str(tmp_path / "model.keras")
     _save_model(path)

@@ -19,7 +19,7 @@ from tests.tuning._support import python
 from tests.tuning.test_search import SEARCH_SCRIPT
 from tests.tuning.test_search import _log
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.one_backend]  # a process fault
 
 TRIALS = 2
 
