@@ -34,6 +34,7 @@ def test_builtin_dataset_prints_suggestion_and_saves_plot(tmp_path, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend
 def test_csv_regression(tmp_path, capsys):
     rng = np.random.default_rng(0)
     x = rng.normal(size=(200, 3))

@@ -12,6 +12,7 @@ from kerasnotes import cli
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend
 def test_help_lists_subcommands():
     # The console script that `pip install` made (`python -m kerasnotes` is
     # run by tests/cli/test_tune.py).
@@ -28,6 +29,7 @@ def test_no_subcommand_prints_help_and_exits_2(capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend
 def test_compare_optimizers_shows_what_differs():
     import numpy as np
 
@@ -107,6 +109,7 @@ def test_an_input_error_is_one_line_exit_2(monkeypatch, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend
 def test_an_internal_error_exits_1_with_a_traceback_from_the_console(tmp_path):
     # An exception from inside the library, simulated by a sitecustomize
     # that breaks the command's body, reaches the console whole.
@@ -172,6 +175,7 @@ print("code", code, "level", os.environ.get("TF_CPP_MIN_LOG_LEVEL"))
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend
 @pytest.mark.parametrize("user_level", [None, "0"])
 def test_the_command_sets_tensorflows_log_level_before_importing_it(user_level):
     # TensorFlow's "cpu_feature_guard" note is logged at import: at the

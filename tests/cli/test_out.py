@@ -116,6 +116,7 @@ with _out.claim(sys.argv[1]):
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend
 def test_a_second_run_into_a_locked_out_is_refused(tmp_path, capsys):
     out = tmp_path / "out"
     holder = subprocess.Popen(
@@ -219,6 +220,7 @@ def _two_csvs(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend
 def test_resuming_checks_the_fingerprint_and_the_files(tmp_path, capsys):
     import shutil
 

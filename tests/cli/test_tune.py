@@ -205,6 +205,7 @@ def test_short_hyperband_ids_dates_and_the_task_each_get_one_line(tmp_path, caps
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend
 def test_demo_runs_tune_on_the_builtin_data(tmp_path, capsys):
     out = tmp_path / "demo"
     assert (
@@ -230,6 +231,7 @@ def test_demo_runs_tune_on_the_builtin_data(tmp_path, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend
 def test_cross_validated_tune_writes_per_fold_columns(tmp_path, capsys):
     out = tmp_path / "cv"
     assert cli.main(["tune", "--cv", "5", "--out", str(out), *FAST]) == 0
@@ -316,6 +318,7 @@ def test_out_that_is_a_file_is_one_line(tmp_path, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend
 def test_dropna_drops_rows_and_goes_on(tmp_path, capsys):
     frame = _csv(tmp_path / "d.csv")
     frame.loc[[3, 7], "a"] = np.nan
@@ -355,6 +358,7 @@ def test_dropna_drops_rows_and_goes_on(tmp_path, capsys):
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend
 def test_no_traceback_from_the_console(tmp_path):
     done = subprocess.run(
         [
