@@ -9,6 +9,7 @@ from kerasnotes._internal.validation import check_one_of
 from kerasnotes._internal.validation import check_positive_int
 from kerasnotes._internal.validation import check_unit_interval
 from kerasnotes.schedules._interpolation import as_float_step
+from kerasnotes.schedules._interpolation import cycle_position
 
 MODES = ("triangular", "triangular2", "exp_range")
 
@@ -83,18 +84,19 @@ class CyclicalLearningRate(keras.optimizers.schedules.LearningRateSchedule):
         self.gamma = float(gamma)
 
     def __call__(self, step):
-        step = as_float_step(step)
         half = float(self.step_size)
-        cycle = ops.floor(ops.add(1.0, ops.divide(step, 2.0 * half)))
-        x = ops.abs(ops.add(ops.subtract(ops.divide(step, half), 2.0 * cycle), 1.0))
+        # cycle - 1 and the position in the cycle; |position / half - 1| is
+        # the notes' |step / half - 2 cycle + 1|, exact at any integer step.
+        cycle, position = cycle_position(step, 2 * self.step_size)
+        x = ops.abs(ops.subtract(ops.divide(position, half), 1.0))
         height = ops.multiply(
             self.maximal_learning_rate - self.initial_learning_rate,
             ops.maximum(0.0, ops.subtract(1.0, x)),
         )
         if self.mode == "triangular2":
-            height = ops.divide(height, ops.power(2.0, ops.subtract(cycle, 1.0)))
+            height = ops.divide(height, ops.power(2.0, cycle))
         elif self.mode == "exp_range":
-            height = ops.multiply(height, ops.power(self.gamma, step))
+            height = ops.multiply(height, ops.power(self.gamma, as_float_step(step)))
         return ops.add(self.initial_learning_rate, height)
 
     def get_config(self):

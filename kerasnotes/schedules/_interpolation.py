@@ -3,6 +3,9 @@
 - `as_float_step(step)`: the optimizer's iteration count (an integer or float
   tensor or a Python number) as the float32 tensor every schedule computes
   with.
+- `cycle_position(step, period)`: the cycle and the position in it, the
+  position worked out in integers (exact at any step) for the periodic
+  schedules.
 - `cosine_interpolate(start, end, fraction)`: half a cosine from `start` at
   `fraction = 0` to `end` at `fraction = 1`,
 
@@ -22,12 +25,38 @@
 
 import math
 
+import keras
 from keras import ops
 
 
 def as_float_step(step):
     """The step as a float32 tensor (integer and float steps alike)."""
     return ops.cast(step, "float32")
+
+
+def cycle_position(step, period):
+    """`(cycle, position)`: `step // period` and `step mod period` as float32
+    tensors, for an integer `period`.
+
+    For an integer step (the optimizer's iterations: int64 on TensorFlow and
+    PyTorch, int32 on JAX without its 64-bit mode) the position is taken in
+    integers before any conversion, so it is exact at every step (a float32
+    step is exact only to 2^24); the cycle is exact below 2^24 cycles. A
+    float step is divided in float32 (fractional steps, for plots).
+    """
+    if isinstance(step, int) and not isinstance(step, bool):
+        step = ops.convert_to_tensor(step, "int64")
+    step = ops.convert_to_tensor(step)
+    if "int" not in keras.backend.standardize_dtype(step.dtype):
+        step = ops.cast(step, "float32")
+        cycle = ops.floor(ops.divide(step, float(period)))
+        return cycle, ops.subtract(step, ops.multiply(cycle, float(period)))
+    # `mod` keeps int64 on every backend (Keras's `floor_divide` makes it
+    # int32 on PyTorch); the multiple of the period left is divided in float.
+    position = ops.mod(step, int(period))
+    whole = ops.cast(ops.subtract(step, position), "float32")
+    cycle = ops.round(ops.divide(whole, float(period)))
+    return cycle, ops.cast(position, "float32")
 
 
 def _difference(a, b):

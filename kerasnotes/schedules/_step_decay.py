@@ -6,7 +6,7 @@ from keras import ops
 from kerasnotes._internal.validation import check_non_negative
 from kerasnotes._internal.validation import check_positive_int
 from kerasnotes._internal.validation import check_unit_interval
-from kerasnotes.schedules._interpolation import as_float_step
+from kerasnotes.schedules._interpolation import cycle_position
 
 
 @keras.saving.register_keras_serializable(package="kerasnotes")
@@ -55,7 +55,7 @@ class StepDecay(keras.optimizers.schedules.LearningRateSchedule):
         self.drop_rate = float(drop_rate)
 
     def __call__(self, step):
-        drops = ops.floor(ops.divide(as_float_step(step), float(self.step_size)))
+        drops, _ = cycle_position(step, self.step_size)  # integer division
         return ops.multiply(
             self.initial_learning_rate, ops.power(self.drop_rate, drops)
         )

@@ -12,6 +12,7 @@ from kerasnotes._internal.validation import check_positive
 from kerasnotes._internal.validation import check_positive_int
 from kerasnotes.schedules._interpolation import as_float_step
 from kerasnotes.schedules._interpolation import cosine_interpolate
+from kerasnotes.schedules._interpolation import cycle_position
 
 
 @keras.saving.register_keras_serializable(package="kerasnotes")
@@ -105,13 +106,14 @@ class CosineAnnealingWarmRestarts(keras.optimizers.schedules.LearningRateSchedul
         return start
 
     def __call__(self, step):
-        step = as_float_step(step)
         first = float(self.first_decay_steps)
         if self.t_mul == 1.0:
-            cycle = ops.floor(ops.divide(step, first))
-            t_cur = ops.subtract(step, ops.multiply(cycle, first))
+            # In integers: exact at any step (float32 steps were wrong from
+            # 2^24 + 1).
+            cycle, t_cur = cycle_position(step, self.first_decay_steps)
             length = first
         else:
+            step = as_float_step(step)
             log_t_mul = math.log(self.t_mul)
             guess = ops.floor(
                 ops.divide(
