@@ -10,6 +10,7 @@ from kerasnotes._internal.validation import check_positive
 from kerasnotes._internal.validation import check_unit_interval
 from kerasnotes.optimizers._momentum import MomentumScheduleMixin
 from kerasnotes.optimizers._momentum import check_momentum
+from kerasnotes.optimizers._momentum import exact_constant
 from kerasnotes.optimizers._momentum import momentum_value
 from kerasnotes.optimizers._momentum import one_minus
 from kerasnotes.optimizers._momentum import serialize_momentum
@@ -75,7 +76,7 @@ class AdamBase(MomentumScheduleMixin, keras.optimizers.Optimizer):
         local_step = ops.cast(self.iterations + 1, dtype)
         beta_1 = momentum_value(self, self.beta_1, dtype)
         beta_1_power = ops.power(beta_1, local_step)
-        beta_2_power = ops.power(ops.cast(self.beta_2, dtype), local_step)
+        beta_2_power = ops.power(exact_constant(self.beta_2, dtype), local_step)
         index = self._get_variable_index(variable)
         m = self._momentums[index]
         v = self._velocities[index]
@@ -98,6 +99,17 @@ class AdamBase(MomentumScheduleMixin, keras.optimizers.Optimizer):
             variable,
             ops.divide(ops.multiply(m, alpha), ops.add(ops.sqrt(v), self.epsilon)),
         )
+
+    def _apply_weight_decay(self, variables):
+        # Keras's own, with the weight decay rounded once in the variable's
+        # dtype (its `ops.cast` of a Python float rounds it to float32 first).
+        if self.weight_decay is None:
+            return
+        for variable in variables:
+            if self._use_weight_decay(variable):
+                lr = ops.cast(self.learning_rate, variable.dtype)
+                wd = exact_constant(self.weight_decay, variable.dtype)
+                variable.assign(variable - variable * wd * lr)
 
     def get_config(self):
         config = super().get_config()

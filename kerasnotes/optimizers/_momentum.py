@@ -68,7 +68,14 @@ def momentum_value(optimizer, value, dtype):
     """
     if is_schedule(value):
         return ops.cast(value(optimizer._iterations), dtype)
-    return ops.cast(value, dtype)
+    return exact_constant(value, dtype)
+
+
+def exact_constant(value, dtype):
+    """A Python number as a tensor of `dtype`, rounded once: from a NumPy
+    float64 (TensorFlow's cast of a Python float goes through float32, which
+    rounds a float64 optimizer's hyperparameters to float32)."""
+    return ops.convert_to_tensor(np.float64(value), dtype)
 
 
 def one_minus(optimizer, value, dtype):
