@@ -16,6 +16,8 @@ from kerasnotes.losses._utils import same_rank
 _HALF_PRECISION = ("float16", "bfloat16")
 # Below this |t|, expm1(t) / t is evaluated by its Taylor series.
 _TAYLOR_BELOW = 1e-3
+# A Python-number alpha with |alpha| below this takes the series form.
+_FAST_FORM_FROM = 1e-6
 
 
 def _is_static(value):
@@ -86,9 +88,13 @@ def _static_rho(z, alpha):
         return z / (ops.sqrt(z + 1.0) + 1.0)
     if alpha == -2.0:
         return 2.0 * z / (z + 4.0)
-    # The general case: the tensor path's form (the series near alpha L = 0),
-    # with b and alpha as Python floats.
-    return _general_rho(z, alpha, abs(alpha - 2.0))
+    b = abs(alpha - 2.0)
+    if abs(alpha) < _FAST_FORM_FROM:
+        # Near 0: the tensor path's form (the series near alpha L = 0); the
+        # form below divides by alpha and loses alpha L / 2 to underflow.
+        return _general_rho(z, alpha, b)
+    # 1.4x faster than the series form (bench/losses.py), exact here.
+    return (b / alpha) * ops.expm1((0.5 * alpha) * ops.log1p(z / b))
 
 
 def _expm1_ratio(t):
