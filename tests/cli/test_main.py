@@ -221,6 +221,9 @@ class _Records(logging.Handler):
 def tensorflow_records():
     logger = logging.getLogger("tensorflow")
     records, filters = _Records(), list(logger.filters)
+    # A tune run earlier in this process (another test, same worker) left
+    # its filter on the logger: start without it.
+    logger.filters[:] = []
     logger.addHandler(records)
     yield records
     logger.removeHandler(records)
