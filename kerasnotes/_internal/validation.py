@@ -379,7 +379,10 @@ def check_tensor(name, value, check):
     array = _eager_value(value)
     if array is None:
         return value
-    if array.dtype.kind not in "iuf":
+    # bfloat16 and the float8 types (ml_dtypes, as JAX hands them to NumPy)
+    # are NumPy "void" kinds.
+    real = array.dtype.kind in "iuf" or str(array.dtype).startswith(("bfloat", "float"))
+    if not real:
         _fail(name, "a tensor of real numbers", value, InputTypeError)
     if array.size == 0:
         return value
