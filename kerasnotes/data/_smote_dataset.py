@@ -134,7 +134,7 @@ class SMOTEDataset(keras.utils.PyDataset):
         sample_weight=None,
         **pydataset_kwargs,
     ):
-        super().__init__(**pydataset_kwargs)
+        super().__init__(**_checked_pydataset_kwargs(pydataset_kwargs))
         self.method = _checked_method(method)
         self.batch_size = _validation.check_positive_int("batch_size", batch_size)
         self.k_neighbors = _validation.check_positive_int("k_neighbors", k_neighbors)
@@ -325,6 +325,27 @@ class SMOTEDataset(keras.utils.PyDataset):
         if self._weights is None:
             return x, self._targets[rows]
         return x, self._targets[rows], self._weights[rows]
+
+
+def _checked_pydataset_kwargs(kwargs):
+    """`PyDataset`'s own arguments, which Keras takes unchecked: `workers` an
+    integer >= 0 (0 and 1 both load in the training thread), `max_queue_size`
+    an integer >= 1, `use_multiprocessing` a bool. Unknown names are left to
+    `PyDataset`, whose TypeError names them."""
+    checked = dict(kwargs)
+    if "workers" in checked:
+        checked["workers"] = _validation.check_non_negative_int(
+            "workers", checked["workers"]
+        )
+    if "max_queue_size" in checked:
+        checked["max_queue_size"] = _validation.check_positive_int(
+            "max_queue_size", checked["max_queue_size"]
+        )
+    if "use_multiprocessing" in checked:
+        checked["use_multiprocessing"] = _validation.check_bool(
+            "use_multiprocessing", checked["use_multiprocessing"]
+        )
+    return checked
 
 
 def _checked_method(method):

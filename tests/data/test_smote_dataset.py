@@ -411,3 +411,32 @@ def test_bad_sample_weight():
         SMOTEDataset(x, y, k_neighbors=3, sample_weight=np.ones(58))
     with pytest.raises(ValueError, match=r"finite weights >= 0.*\[0\]=nan"):
         SMOTEDataset(x, y, k_neighbors=3, sample_weight=np.r_[np.nan, np.ones(58)])
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"workers": -7175}, "Argument `workers` must be"),
+        ({"workers": 1.5}, "Argument `workers` must be"),
+        ({"max_queue_size": 0}, "Argument `max_queue_size` must be"),
+        ({"use_multiprocessing": "yes"}, "Argument `use_multiprocessing` must be"),
+    ],
+)
+def test_pydataset_arguments_are_checked(kwargs, message):
+    # Keras's PyDataset takes these unchecked (workers=-7175 was accepted).
+    x, y = _data()
+    with pytest.raises(ValueError, match=message):
+        SMOTEDataset(x, y, batch_size=8, **kwargs)
+
+
+def test_valid_pydataset_arguments_reach_pydataset():
+    x, y = _data()
+    ds = SMOTEDataset(
+        x,
+        y,
+        batch_size=8,
+        workers=np.int64(0),
+        max_queue_size=3,
+        use_multiprocessing=False,
+    )
+    assert (ds.workers, ds.max_queue_size, ds.use_multiprocessing) == (0, 3, False)
