@@ -7,6 +7,7 @@ from keras import ops
 
 from kerasnotes._internal.validation import check_positive
 from kerasnotes.optimizers._adam import AdamBase
+from kerasnotes.optimizers._momentum import exact_constant
 from kerasnotes.optimizers._momentum import is_schedule
 from kerasnotes.optimizers._momentum import momentum_value
 from kerasnotes.optimizers._momentum import one_minus
@@ -114,7 +115,7 @@ class RAdam(AdamBase):
         if is_schedule(beta):
             log_beta = ops.log(momentum_value(self, beta, dtype))
         else:
-            log_beta = ops.cast(_log(beta), dtype)
+            log_beta = exact_constant(_log(beta), dtype)
         return ops.negative(ops.expm1(ops.multiply(step, log_beta)))
 
     def update_step(self, gradient, variable, learning_rate):
@@ -151,7 +152,9 @@ class RAdam(AdamBase):
     def _rectification(self, step, dtype):
         """Whether step `step` is rectified, and the factor `r_t`."""
         rho_inf = 2.0 / (1.0 - self.beta_2) - 1.0
-        beta_2_power = ops.exp(ops.multiply(step, ops.cast(_log(self.beta_2), dtype)))
+        beta_2_power = ops.exp(
+            ops.multiply(step, exact_constant(_log(self.beta_2), dtype))
+        )
         rho_t = ops.subtract(
             rho_inf,
             ops.divide(
