@@ -7,8 +7,8 @@ STAMP := $(VENV)/.kerasnotes-installed
 BACKENDS_STAMP := $(VENV)/.kerasnotes-backends
 # The suite runs in parallel processes (pytest-xdist), one per core, at most 4:
 # about 1.6x faster on the 2-core CI machine. `make test PYTEST_ARGS=` runs it
-# in one process.
-PYTEST_ARGS ?= -n auto --maxprocesses=4
+# in one process. The 25 slowest tests are listed at the end of each run.
+PYTEST_ARGS ?= -n auto --maxprocesses=4 --durations=25
 
 .PHONY: install install-backends demo test test-fast test-backends lint format bench clean
 
