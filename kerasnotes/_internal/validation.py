@@ -25,6 +25,7 @@ removes), and never fall back silently to a default.
 
 import math
 import numbers
+import sys
 
 import numpy as np
 
@@ -362,6 +363,9 @@ def _eager_value(value):
     not worth a device-to-host copy at every step)."""
     if getattr(value, "requires_grad", False):
         return None
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.compiler.is_compiling():
+        return None  # traced by torch.compile: no value yet, as under jit
     if hasattr(value, "detach"):
         value = value.detach().cpu()
     try:
