@@ -238,6 +238,7 @@ CV_SCRIPT = textwrap.dedent(
 
 
 @pytest.mark.slow
+@pytest.mark.one_backend  # processes and KerasTuner's gRPC oracle
 def test_distributed_folds_run_on_the_worker_that_owns_the_trial(tmp_path):
     port = str(free_port())
     script = CV_SCRIPT.format(trials=4, epochs=2, directory=str(tmp_path))

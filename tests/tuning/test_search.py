@@ -168,6 +168,7 @@ def _log(directory):
     return path.read_text().splitlines() if path.exists() else []
 
 
+@pytest.mark.one_backend  # processes and KerasTuner's gRPC oracle
 def test_interrupted_search_resumes_without_redoing_trials(tmp_path):
     script = SEARCH_SCRIPT.format(trials=3, epochs=4, directory=str(tmp_path))
     first = python(script)
@@ -197,6 +198,7 @@ def test_interrupted_search_resumes_without_redoing_trials(tmp_path):
     assert not set(rerun) & set(finished), (finished, rerun)
 
 
+@pytest.mark.one_backend  # processes and KerasTuner's gRPC oracle
 def test_distributed_chief_and_two_workers(tmp_path):
     port = str(free_port())
     script = SEARCH_SCRIPT.format(trials=6, epochs=4, directory=str(tmp_path))
