@@ -65,18 +65,30 @@ def _refuse_file_on_path(out):
         raise InputError(f"--out {out}: {parent} is a file, not a folder")
 
 
+def cannot_write_in(folder, *, create=False):
+    """Why `folder` takes no new file (made first when `create`), or None.
+
+    Writes and deletes a temporary file, which is what the command will do;
+    permission bits alone miss read-only mounts and full disks.
+    """
+    try:
+        if create:
+            os.makedirs(folder, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".kerasnotes-check-"):
+            pass
+    except OSError as error:
+        return error.strerror or type(error).__name__
+    return None
+
+
 def make_folder(out):
     """Makes `out` and checks it takes new files; one-line InputErrors."""
     _refuse_file_on_path(out)
-    try:
-        os.makedirs(out, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=out, prefix=".kerasnotes-check-"):
-            pass
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
+    reason = cannot_write_in(out, create=True)
+    if reason is not None:
         raise InputError(
             f"--out {out}: cannot create or write in the folder ({reason})"
-        ) from None
+        )
 
 
 def _try_lock(fd):

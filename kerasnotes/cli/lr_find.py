@@ -2,7 +2,6 @@
 scikit-learn's breast-cancer data."""
 
 import os
-import tempfile
 import warnings
 
 from kerasnotes._internal.errors import InputError
@@ -92,14 +91,9 @@ def check_plot_path(plot):
     folder = os.path.dirname(os.path.abspath(plot))
     if not os.path.isdir(folder):
         raise InputError(f"--plot {plot}: folder {folder} does not exist")
-    try:
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".lr_find-"):
-            pass
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise InputError(
-            f"--plot {plot}: cannot write in {folder} ({reason})"
-        ) from None
+    reason = _out.cannot_write_in(folder)
+    if reason is not None:
+        raise InputError(f"--plot {plot}: cannot write in {folder} ({reason})")
     if os.path.exists(plot) and not os.access(plot, os.W_OK):
         raise InputError(f"--plot {plot}: the file is not writable")
 
