@@ -33,10 +33,14 @@ def find_learning_rate(
     Args:
         model: A compiled `keras.Model` whose optimizer has a float learning
             rate.
-        x, y: Training data as for `model.fit` (arrays, or a dataset /
-            `PyDataset` in `x` with `y=None`).
-        start_learning_rate, end_learning_rate, num_steps, smoothing,
-            stop_factor: As for `LRFinder`.
+        x: Training inputs as for `model.fit` (an array, or a dataset /
+            `PyDataset` with `y=None`).
+        y: Training targets as for `model.fit`. Defaults to `None`.
+        start_learning_rate: As for `LRFinder`. Defaults to `1e-7`.
+        end_learning_rate: As for `LRFinder`. Defaults to `10.0`.
+        num_steps: As for `LRFinder`. Defaults to `100`.
+        smoothing: As for `LRFinder`. Defaults to `0.98`.
+        stop_factor: As for `LRFinder`. Defaults to `4.0`.
         batch_size: Batch size for array data. Defaults to `32`.
         **fit_kwargs: More arguments for `model.fit` (e.g. `shuffle`,
             `sample_weight`); `verbose` defaults to `0`. `epochs` is not

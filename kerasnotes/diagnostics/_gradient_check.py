@@ -139,7 +139,8 @@ def gradient_check(
         model: A built Sequential or functional `keras.Model` (it is cloned
             in float64; custom layers need a `get_config` that passes
             `dtype` on).
-        x, y: A batch of inputs and targets.
+        x: A batch of inputs.
+        y: Its targets.
         loss: A `keras.losses.Loss`, a loss name, or a function
             `loss(y_true, y_pred)` (averaged over its output).
         epsilon: Float > 0, the finite-difference step. Defaults to `1e-6`.
