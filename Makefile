@@ -5,12 +5,13 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --disable-pip-version-check --progress-bar off
 STAMP := $(VENV)/.kerasnotes-installed
 BACKENDS_STAMP := $(VENV)/.kerasnotes-backends
+DOCS_STAMP := $(VENV)/.kerasnotes-docs
 # The suite runs in parallel processes (pytest-xdist), one per core, at most 4:
 # about 1.6x faster on the 2-core CI machine. `make test PYTEST_ARGS=` runs it
 # in one process. The 25 slowest tests are listed at the end of each run.
 PYTEST_ARGS ?= -n auto --maxprocesses=4 --durations=25
 
-.PHONY: install install-backends demo test test-fast test-backends lint format bench clean
+.PHONY: install install-backends demo test test-fast test-backends lint format bench docs docs-serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +58,19 @@ test-backends: install-backends
 	KERAS_BACKEND=jax $(PY) -m pytest $(PYTEST_ARGS) -m "not one_backend"
 	KERAS_BACKEND=torch $(PY) -m pytest $(PYTEST_ARGS) -m "not one_backend"
 
+$(DOCS_STAMP): $(STAMP)
+	$(PIP) -e ".[docs]"
+	touch $(DOCS_STAMP)
+
+# The documentation site (mkdocs.yml) into site/; --strict: a broken link or
+# anchor, a page missing from the nav or a docstring griffe cannot read fails.
+docs: $(DOCS_STAMP)
+	$(VENV)/bin/mkdocs build --strict --site-dir site
+
+# The same site on http://127.0.0.1:8000, rebuilt when a page changes.
+docs-serve: $(DOCS_STAMP)
+	$(VENV)/bin/mkdocs serve
+
 bench: install
 	$(PY) bench/optimizers.py
 	$(PY) bench/smote.py
@@ -66,4 +80,4 @@ bench: install
 	$(PY) bench/schedules.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache site
