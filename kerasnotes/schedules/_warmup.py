@@ -85,7 +85,26 @@ class WarmUp(_Schedule):
             return ops.convert_to_tensor(self.schedule, "float32")
         return ops.cast(self.schedule(step), "float32")
 
+    def _wrapped_step(self, step):
+        """`max(step - W, 0)` for the wrapped schedule, clamped at 0 so that it
+        never sees a negative step. An integer step stays an integer of its
+        dtype, so a periodic schedule inside gets the exact step past 2^24
+        (where float32 cannot count)."""
+        if isinstance(step, int) and not isinstance(step, bool):
+            step = ops.convert_to_tensor(step, "int64")
+        step = ops.convert_to_tensor(step)
+        dtype = keras.backend.standardize_dtype(step.dtype)
+        if "int" in dtype:
+            shift = ops.convert_to_tensor(self.warmup_steps, dtype)
+            past = ops.subtract(step, shift)
+            # `where`, not `maximum`: Keras's maximum makes int64 float32 on
+            # PyTorch.
+            return ops.where(ops.greater(past, 0), past, ops.zeros_like(past))
+        step = as_float_step(step)
+        return ops.maximum(ops.subtract(step, float(self.warmup_steps)), 0.0)
+
     def __call__(self, step):
+        after = self._after(self._wrapped_step(step))
         step = as_float_step(step)
         warmup_steps = float(self.warmup_steps)
         target = self._after(ops.convert_to_tensor(0.0, "float32"))
@@ -96,8 +115,6 @@ class WarmUp(_Schedule):
             target,
             ops.divide(step, max(warmup_steps, 1.0)),
         )
-        # Clamped at 0 so that the wrapped schedule never sees a negative step.
-        after = self._after(ops.maximum(ops.subtract(step, warmup_steps), 0.0))
         return ops.where(ops.less(step, warmup_steps), warm, after)
 
     def get_config(self):

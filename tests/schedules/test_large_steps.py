@@ -17,6 +17,7 @@ import pytest
 from kerasnotes.schedules import CosineAnnealingWarmRestarts
 from kerasnotes.schedules import CyclicalLearningRate
 from kerasnotes.schedules import StepDecay
+from kerasnotes.schedules import WarmUp
 from kerasnotes.testing import to_numpy
 
 STEPS = [2**20, 2**20 + 7, 2**24 + 1, 2**24 + 13, 2**31 + 5, 2**40, 2**40 + 3]
@@ -80,3 +81,14 @@ def test_optimizer_uses_the_exact_rate_at_step_2_31_plus_5():
     want = _triangular(2**31 + 5, 0.01, 0.1, 10)  # 0.073: step 13 of 20
     got = float(to_numpy(optimizer.learning_rate))
     assert abs(got - want) <= 1e-7, got
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_warmup_hands_the_wrapped_schedule_the_exact_step(step):
+    if step not in _steps():
+        pytest.skip("JAX without x64 has no int64 step")
+    warmup = 3
+    schedule = WarmUp(CosineAnnealingWarmRestarts(0.1, 7, t_mul=1.0), warmup)
+    got = schedule(keras.ops.convert_to_tensor(step + warmup, "int64"))
+    want = _warm_restart(step, 0.1, 7)
+    assert abs(float(to_numpy(got)) - want) <= 1e-6 * 0.1, step
