@@ -255,6 +255,19 @@ print([trial.status for trial in tuner.oracle.trials.values()])
 KERASTUNER_COMMAND = f"python - <<'EOF'\n{KERASTUNER_SCRIPT}EOF\n"
 
 
+# The facts the build may show without running them (their placeholders).
+TITLES = {
+    "kerastuner": "KerasTuner without tensorboard",
+    "tensorflow-addons": "TensorFlow Addons",
+}
+CLAIMS = {
+    "kerastuner": "KerasTuner fails every trial on the TensorFlow backend when "
+    "tensorboard is not installed, and neither KerasTuner nor TensorFlow 2.21 "
+    "requires it",
+    "tensorflow-addons": "TensorFlow Addons does not import on TensorFlow 2.21",
+}
+
+
 def _search_without_tensorboard(directory):
     """KERASTUNER_SCRIPT in this process: the tensorboard modules are hidden
     from `sys.modules` for the search and put back after it."""
@@ -389,10 +402,8 @@ def kerastuner_without_tensorboard(isolated=None):
         ) from error
     return Fact(
         key="kerastuner",
-        title="KerasTuner without tensorboard",
-        claim="KerasTuner fails every trial on the TensorFlow backend when "
-        "tensorboard is not installed, and neither KerasTuner nor TensorFlow "
-        "2.21 requires it",
+        title=TITLES["kerastuner"],
+        claim=CLAIMS["kerastuner"],
         still_true=still_true,
         observed=observed,
         versions=f"KerasTuner {_version('keras-tuner')}, "
@@ -566,8 +577,14 @@ def tensorflow_addons_import(timeout=600):
                 f"pip cannot install it for {python}: `{_last_error_line(output)}`"
             )
         else:
-            metadata = list(pathlib.Path(target).glob("tensorflow_addons-*.dist-info"))
-            installed = metadata[0].name.split("-")[1] if metadata else "?"
+            installed = next(
+                (
+                    d.version
+                    for d in importlib.metadata.distributions(path=[target])
+                    if d.metadata["Name"].lower() == "tensorflow-addons"
+                ),
+                "?",
+            )
             env = dict(os.environ, PYTHONPATH=target, TF_CPP_MIN_LOG_LEVEL="3")
             run = subprocess.run(
                 [sys.executable, "-c", "import tensorflow_addons"],
@@ -596,8 +613,8 @@ def tensorflow_addons_import(timeout=600):
     )
     return Fact(
         key="tensorflow-addons",
-        title="TensorFlow Addons",
-        claim="TensorFlow Addons does not import on TensorFlow 2.21",
+        title=TITLES["tensorflow-addons"],
+        claim=CLAIMS["tensorflow-addons"],
         still_true=still_true,
         observed=observed,
         versions=f"TensorFlow Addons {installed}, TensorFlow {_version('tensorflow')}, "
@@ -620,15 +637,6 @@ FAST = {
     "imblearn-keras": imblearn_balanced_batch_generator,
 }
 SLOW = {"tensorflow-addons": tensorflow_addons_import}
-TITLES = {
-    "tensorflow-addons": "TensorFlow Addons",
-    "kerastuner": "KerasTuner without tensorboard",
-}
-CLAIMS = {
-    "tensorflow-addons": ("TensorFlow Addons does not import on TensorFlow 2.21"),
-    "kerastuner": "KerasTuner fails every trial on the TensorFlow backend when "
-    "tensorboard is not installed",
-}
 
 
 def _cache_path():
