@@ -236,3 +236,30 @@ def test_why_md_links_every_fact(facts):
     markdown = (DOCS / "why.md").read_text()
     for key in [*facts.FAST, *facts.SLOW]:
         assert f"(#fact-{key})" in markdown, key
+
+
+# ------------------------------------------------------- the page's commands
+
+
+def _python_code(command):
+    """The Python a page command runs: `python -c "..."` or a heredoc."""
+    if command.startswith('python -c "'):
+        return command[len('python -c "') : command.rindex('"')]
+    lines = command.splitlines()
+    assert lines[0] == "python - <<'EOF'" and lines[-1] == "EOF", command
+    return "\n".join(lines[1:-1])
+
+
+@pytest.mark.parametrize(
+    "name, printed",
+    [
+        ("HUBER_COMMAND", "{'name': 'huber_loss'"),
+        ("RESTARTS_COMMAND", "[0.1"),
+        ("IMBLEARN_COMMAND", "samples per epoch:"),
+    ],
+)
+def test_page_commands_run(facts, name, printed, capsys):
+    # KERASTUNER_COMMAND is run by the fresh-Python test above.
+    exec(compile(_python_code(getattr(facts, name)), name, "exec"), {})
+    out = capsys.readouterr().out
+    assert printed in out, out
