@@ -263,3 +263,30 @@ def test_page_commands_run(facts, name, printed, capsys):
     exec(compile(_python_code(getattr(facts, name)), name, "exec"), {})
     out = capsys.readouterr().out
     assert printed in out, out
+
+
+# ------------------------------------------- the day upstream fixes a fact
+
+
+def test_fixed_huber_reads_fixed_upstream(facts, monkeypatch):
+    # A Keras Huber that keeps delta (ours stands in for it).
+    monkeypatch.setattr(keras.losses, "Huber", kerasnotes.losses.Huber)
+    fact = facts.huber_get_config()
+    assert fact.still_true is False
+    assert fact.status == f"fixed upstream in Keras {keras.__version__}"
+
+
+def test_fixed_restarts_read_fixed_upstream(facts, monkeypatch):
+    # A Keras CosineDecayRestarts right at the restarts (ours stands in for it).
+    def fixed(initial_learning_rate, first_decay_steps, t_mul, alpha):
+        return kerasnotes.schedules.CosineAnnealingWarmRestarts(
+            initial_learning_rate,
+            first_decay_steps,
+            t_mul=float(t_mul),
+            min_learning_rate=alpha * initial_learning_rate,
+        )
+
+    monkeypatch.setattr(keras.optimizers.schedules, "CosineDecayRestarts", fixed)
+    fact = facts.cosine_decay_restarts()
+    assert fact.still_true is False
+    assert fact.status.startswith("fixed upstream in Keras")
