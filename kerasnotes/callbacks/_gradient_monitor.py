@@ -17,7 +17,31 @@ from kerasnotes._internal.validation import shown
 
 class GradientWarning(UserWarning):
     """A layer's gradient norm stayed below the vanishing threshold or above
-    the exploding one."""
+    the exploding one.
+
+    Example:
+
+    With zero weights after it and ReLU'(0) = 0, the hidden layer's gradient
+    is exactly zero, below any vanishing threshold:
+
+    >>> import warnings, keras, numpy as np
+    >>> from kerasnotes.callbacks import GradientMonitor, GradientWarning
+    >>> x, y = np.ones((8, 2), "float32"), np.ones((8, 1), "float32")
+    >>> model = keras.Sequential([
+    ...     keras.Input((2,)),
+    ...     keras.layers.Dense(4, activation="relu", kernel_initializer="zeros",
+    ...                        name="hidden"),
+    ...     keras.layers.Dense(1, kernel_initializer="zeros")])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> monitor = GradientMonitor(x, y, patience=1)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always", GradientWarning)
+    ...     _ = model.fit(x, y, epochs=1, verbose=0, callbacks=[monitor])
+    >>> [str(w.message) for w in caught if w.category is GradientWarning]
+    ["Vanishing gradient in layer 'hidden': its gradient norm (0) has been below 1e-06 for 1 measurements in a row (step 0)."]
+    >>> monitor.warnings
+    [('hidden', 'vanishing', 0)]
+    """
 
 
 class GradientMonitor(keras.callbacks.Callback):

@@ -15,7 +15,24 @@ from kerasnotes.callbacks._lr_suggestion import suggest
 
 class LRFinderWarning(UserWarning):
     """`LRFinder.suggestion()` found no clear suggestion (and returns None);
-    the message says why."""
+    the message says why.
+
+    Example:
+
+    A flat loss curve never falls, so there is no rate to suggest:
+
+    >>> import warnings
+    >>> from kerasnotes.callbacks import LRFinder, LRFinderWarning
+    >>> finder = LRFinder(1e-4, 1.0, num_steps=21)
+    >>> finder.learning_rates = [1e-4 * 10 ** (i / 5) for i in range(21)]
+    >>> finder.losses = [1.0] * 21
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always", LRFinderWarning)
+    ...     print(finder.suggestion())
+    None
+    >>> [str(w.message) for w in caught if w.category is LRFinderWarning]
+    ['LRFinder has no clear suggestion: the loss never clearly fell ...']
+    """
 
 
 class LRFinder(keras.callbacks.Callback):

@@ -28,6 +28,23 @@ class CrossValidationResult:
         task: `"classification"` or `"regression"`.
         pos_label: With two classes, the label whose precision, recall, F1
             and areas are reported; otherwise `None`.
+
+    Example:
+
+    >>> from kerasnotes.data import CrossValidationResult
+    >>> result = CrossValidationResult(
+    ...     folds=[{"loss": 0.5, "accuracy": 0.75},
+    ...            {"loss": 0.25, "accuracy": 0.875}],
+    ...     indices=[([2, 3], [0, 1]), ([0, 1], [2, 3])],
+    ...     histories=[{}, {}], task="classification")
+    >>> result.mean  # (0.5 + 0.25) / 2, (0.75 + 0.875) / 2
+    {'loss': 0.375, 'accuracy': 0.8125}
+    >>> result.std  # half the difference, with two folds
+    {'loss': 0.125, 'accuracy': 0.0625}
+    >>> result
+    CrossValidationResult(classification, 2 folds)
+      loss          0.3750 +- 0.1250
+      accuracy      0.8125 +- 0.0625
     """
 
     def __init__(self, folds, indices, histories, task, pos_label=None):
@@ -173,8 +190,10 @@ def cross_validate(
     ...                               keras.layers.Dense(1, activation="sigmoid")])
     ...     model.compile("adam", "binary_crossentropy")
     ...     return model
-    >>> result = cross_validate(build_model, x, y, n_splits=3, oversample="smote",
-    ...                         fit_kwargs={"epochs": 2}, random_state=0)
+    >>> result = cross_validate(build_model, x, y, n_splits=2, oversample="smote",
+    ...                         fit_kwargs={"epochs": 1}, random_state=0)
+    >>> len(result.folds), [len(val) for _, val in result.indices]
+    (2, [60, 60])
     >>> sorted(result.mean) == sorted(["loss", "accuracy", "precision", "recall",
     ...                                "f1", "roc_auc", "pr_auc"])
     True

@@ -99,6 +99,19 @@ class HyperMLP(keras_tuner.HyperModel):
             `regularization_strength`, `optimizer`, `learning_rate`,
             `schedule`, `batch_size`, `loss`.
 
+    Example:
+
+    >>> import keras_tuner
+    >>> from kerasnotes.tuning import HyperMLP
+    >>> hypermodel = HyperMLP("binary", input_dim=4, train_size=100, depth=2,
+    ...                       units=16, dropout=0.0)
+    >>> hp = keras_tuner.HyperParameters()
+    >>> model = hypermodel.build(hp)
+    >>> hp.values["depth"], hp.values["units"], hp.values["dropout"]
+    (2, 16, 0.0)
+    >>> model.count_params()  # (4 * 16 + 16) + (16 * 16 + 16) + (16 + 1)
+    369
+
     References:
         - [Bergstra & Bengio, "Random Search for Hyper-Parameter
           Optimization", JMLR 2012](https://jmlr.org/papers/v13/bergstra12a.html)

@@ -29,6 +29,26 @@ class SearchResult:
             model's class indices; else None.
         objective: The name of the metric trials were ranked by.
         train_size: Rows each trial trained on (after oversampling).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from kerasnotes.tuning import HyperMLP, search
+    >>> x = np.random.default_rng(0).normal(size=(100, 3)).astype("float32")
+    >>> y = (x[:, 0] > 0).astype(int)
+    >>> result = search(x, y, tuner="random", max_trials=1, epochs=1, seed=0,
+    ...                 hypermodel=HyperMLP("binary", depth=1, units=16),
+    ...                 directory="search", verbose=0)
+    >>> result.task, result.objective, result.train_size  # 80% of 100 rows
+    ('binary', 'val_xent', 80)
+    >>> result.classes.tolist()
+    [0, 1]
+    >>> result.trials[["trial_id", "status"]].values.tolist()
+    [['0', 'COMPLETED']]
+    >>> result.best_model.input_shape, result.best_model.output_shape
+    ((None, 3), (None, 1))
+    >>> "val_xent" in result.history()
+    True
     """
 
     best_model: object

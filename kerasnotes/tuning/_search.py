@@ -152,10 +152,9 @@ def search(
     >>> rng = np.random.default_rng(0)
     >>> x = rng.normal(size=(200, 4)).astype("float32")
     >>> y = (x[:, 0] + x[:, 1] > 0).astype(int)
-    >>> result = search(x, y, tuner="random", max_trials=2, epochs=2, seed=0,
+    >>> result = search(x, y, tuner="random", max_trials=2, epochs=1, seed=0,
     ...                 hypermodel=HyperMLP("binary", depth=1, units=16),
-    ...                 directory="/tmp/kerasnotes-example", overwrite=True,
-    ...                 verbose=0)
+    ...                 directory="search", overwrite=True, verbose=0)
     >>> len(result.trials)
     2
     """

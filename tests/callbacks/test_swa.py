@@ -1,8 +1,6 @@
 """SWA: the final weights are the arithmetic mean (np.mean, float64) of the
 weights a recording callback saw at the chosen epochs."""
 
-import doctest
-
 import keras
 import numpy as np
 import pytest
@@ -311,10 +309,3 @@ def test_integral_floats_are_accepted():
     swa = SWA(start_epoch=2.0, frequency=3.0)
     assert swa.start_epoch == 2 and type(swa.start_epoch) is int
     assert swa.frequency == 3 and type(swa.frequency) is int
-
-
-def test_docstring_example_runs():
-    (test,) = doctest.DocTestFinder(recurse=False).find(SWA, "SWA", globs={})
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    runner.run(test)
-    assert runner.failures == 0 and runner.tries > 5

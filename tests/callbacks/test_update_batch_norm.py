@@ -2,8 +2,6 @@
 batch means and biased batch variances, computed here in NumPy (float64)
 from the layers' weights."""
 
-import doctest
-
 import keras
 import numpy as np
 import pytest
@@ -314,12 +312,3 @@ def test_infinite_tf_dataset_is_refused():
     dataset = tf.data.Dataset.from_tensor_slices(np.zeros((4, 3), "float32"))
     with pytest.raises(ValueError, match="must be a finite dataset"):
         update_batch_norm(model, dataset.batch(2).repeat())
-
-
-def test_docstring_example_runs():
-    (test,) = doctest.DocTestFinder(recurse=False).find(
-        update_batch_norm, "update_batch_norm", globs={}
-    )
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    runner.run(test)
-    assert runner.failures == 0 and runner.tries > 3

@@ -5,7 +5,6 @@ papers); fans are computed by hand, receptive field included for conv
 kernels. Nothing is compared with the package's own fan or variance code.
 """
 
-import doctest
 import inspect
 import math
 
@@ -211,11 +210,3 @@ def test_bad_seed(name, seed):
     with pytest.raises(ValueError, match="`seed`") as info:
         getattr(initializers, name)(seed=seed)
     assert str(info.value).endswith(f"Received: seed={seed!r}")
-
-
-def test_docstring_examples_run():
-    from kerasnotes.initializers import _variance
-
-    result = doctest.testmod(_variance, optionflags=doctest.ELLIPSIS)
-    assert result.attempted >= 15
-    assert result.failed == 0

@@ -3,7 +3,6 @@ MSE, whose gradient is written out by hand), against the unwrapped model at
 `rho=0`, inside `model.fit` with its options, saved and resumed, with
 Lookahead and loss scaling, and under `tf.distribute.MirroredStrategy`."""
 
-import doctest
 import io
 import os
 import subprocess
@@ -466,14 +465,6 @@ def test_save_load_and_resume_equals_uninterrupted(tmp_path):
     resumed.fit(x, y, epochs=2, **fit)
     for got, want in zip(resumed.get_weights(), straight.get_weights()):
         assert_allclose(got, want, rtol=1e-6, atol=1e-6)
-
-
-def test_docstring_example_runs():
-    finder = doctest.DocTestFinder(recurse=False)
-    (test,) = finder.find(SAM, "SAM", globs={})
-    assert len(test.examples) >= 5
-    result = doctest.DocTestRunner(verbose=False).run(test)
-    assert result.failed == 0
 
 
 # -- bad arguments ---------------------------------------------------------

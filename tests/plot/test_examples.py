@@ -1,22 +1,12 @@
-"""The `Example:` of every public function of kerasnotes.plot runs as written
-(as a doctest, in a temporary folder since the examples save files)."""
-
-import doctest
+"""Every public function of kerasnotes.plot documents what it returns (its
+`Example:` runs in tests/docs/test_doctests.py, with every other one)."""
 
 import pytest
 
 from kerasnotes import plot
 
-pytest.importorskip("matplotlib", reason="plots need matplotlib")
-
 
 @pytest.mark.parametrize("name", plot.__all__)
-def test_docstring_example_runs(name, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    function = getattr(plot, name)
-    (test,) = doctest.DocTestFinder(recurse=False).find(function, name, globs={})
-    assert test.examples, f"{name} has no example"
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    result = runner.run(test, out=lambda text: print(text, end=""))
-    assert result.failed == 0 and result.attempted == len(test.examples)
-    assert "Example:" in function.__doc__ and "Returns:" in function.__doc__
+def test_docstring_has_example_and_returns(name):
+    doc = getattr(plot, name).__doc__
+    assert "Example:" in doc and "Returns:" in doc

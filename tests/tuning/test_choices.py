@@ -1,7 +1,6 @@
 """choose_optimizer, choose_schedule, choose_activation, choose_regularizer:
 HyperMLP's choices declared on a user's `hp`."""
 
-import doctest
 import math
 
 import keras
@@ -590,15 +589,3 @@ def test_exported():
         "choose_schedule",
     ):
         assert name in kerasnotes.tuning.__all__
-
-
-@pytest.mark.parametrize(
-    "function",
-    [choose_optimizer, choose_schedule, choose_activation, choose_regularizer],
-)
-def test_docstring_example_runs(function):
-    (test,) = doctest.DocTestFinder(recurse=False).find(function, function.__name__)
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    runner.run(test)
-    assert runner.summarize(verbose=False).failed == 0
-    assert runner.summarize(verbose=False).attempted > 0
