@@ -16,6 +16,7 @@ import hashlib
 import importlib.util
 import logging
 import os
+import warnings
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -69,7 +70,11 @@ def draw(out):
         log.info("figures: %s is up to date (nothing changed)", out)
         return False
     (out / STAMP).unlink(missing_ok=True)
-    paths = _figures().main(out)
+    with warnings.catch_warnings():
+        # Keras's and TensorFlow's own deprecation warnings while the two
+        # pictures train; mkdocs would log each with its traceback.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        paths = _figures().main(out)
     kept = {path.name for path in paths}
     for stale in out.glob("*.png"):  # pictures no page is drawn for any more
         if stale.name not in kept:
