@@ -8,7 +8,14 @@ dependencies (scikit-learn, imbalanced-learn, KerasTuner, matplotlib) when
 used, and `kerasnotes.tuning` is imported on its own.
 """
 
-__version__ = "0.1.0"
+from importlib import metadata as _metadata
+
+try:
+    # The one place the version is written is pyproject.toml.
+    __version__ = _metadata.version("kerasnotes")
+except _metadata.PackageNotFoundError:  # a source tree that is not installed
+    __version__ = "0+unknown"
+del _metadata
 
 from kerasnotes import activations  # noqa: E402  (registers the functions)
 from kerasnotes import callbacks  # noqa: E402

@@ -1,5 +1,6 @@
 """Package-level promises: light import, version, registration."""
 
+import pathlib
 import subprocess
 import sys
 
@@ -40,10 +41,38 @@ def test_import_adds_nothing_heavy_beyond_keras():
     assert not added & HEAVY, added & HEAVY
 
 
+ROOT = pathlib.Path(__file__).parents[1]
+
+
+def _pyproject_version():
+    tomllib = pytest.importorskip("tomllib", reason="tomllib is Python 3.11+")
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["project"]["version"]
+
+
 def test_version_matches_metadata():
     from importlib.metadata import version
 
     assert kerasnotes.__version__ == version("kerasnotes")
+
+
+def test_version_is_pyprojects():
+    assert kerasnotes.__version__ == _pyproject_version()
+
+
+def test_version_is_written_only_in_pyproject():
+    # pyproject.toml is the one place; the package reads it from the
+    # installed metadata. CHANGELOG.md names every release, as it should.
+    version = _pyproject_version()
+    sources = [ROOT / "_kerasnotes_cli.py", ROOT / "README.md"]
+    sources += sorted((ROOT / "kerasnotes").rglob("*.py"))
+    sources += sorted((ROOT / "docs").rglob("*.md"))
+    copies = [
+        str(path.relative_to(ROOT))
+        for path in sources
+        if version in path.read_text(encoding="utf-8")
+    ]
+    assert copies == [], f"version {version} written in {copies}"
 
 
 def test_components_are_registered():

@@ -4,6 +4,7 @@ import pathlib
 import subprocess
 import sys
 import tempfile
+from importlib import metadata
 
 import keras
 import pytest
@@ -162,7 +163,7 @@ def test_help_imports_no_backend(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().splitlines()[-1] == "imported:"
     assert "usage: kerasnotes tune" in done.stdout
-    assert "kerasnotes 0.1.0" in done.stdout
+    assert f"kerasnotes {metadata.version('kerasnotes')}" in done.stdout
 
 
 _RUN_A_COMMAND = """
