@@ -139,6 +139,30 @@ def test_parameter_count_is_the_notes_47():
     assert sum(example.formula((784, 128, 10))) == 101770
 
 
+def test_backprop_main_prints_keras_beside_the_notes(capsys):
+    load_example("backprop_221").main(["--learning-rate", "0.1"])
+    out = capsys.readouterr().out
+    rows = {row.split()[0]: row for row in out.splitlines() if row.strip()}
+    keras_value, notes, mark = rows["yhat"].split()[1:]
+    assert abs(float(keras_value) - 0.739115) <= 1e-5 and [notes, mark] == [
+        "0.739",
+        "ok",
+    ]
+    assert rows["dJ/dW2"].rstrip().endswith("(-0.03155, -0.03587)  ok")
+    assert rows["J"].rstrip().endswith("last digit differs")
+    assert rows["J:"].split() == ["J:", "0.034030", "->", "0.033538"]
+
+
+def test_parameter_count_main_prints_the_formula_beside_keras(capsys):
+    assert load_example("parameter_count").main([]) == (47, 47)
+    rows = capsys.readouterr().out.splitlines()
+    assert [row.split()[-2:] for row in rows[1:4]] == [
+        ["25", "25"],
+        ["18", "18"],
+        ["4", "4"],
+    ]
+
+
 def _run(script, *args):
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
     result = subprocess.run(
