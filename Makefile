@@ -79,5 +79,32 @@ bench: install
 	$(PY) bench/losses.py
 	$(PY) bench/schedules.py
 
+# The release check: build the sdist and the wheel (dist/), check their
+# metadata and README (twine), check that they carry every tracked module and
+# package-data file, then install the wheel into a fresh environment (not
+# .venv) and import every module and run the console script from it, outside
+# the source tree. The fresh environment installs the wheel alone (no
+# dependencies, so it takes seconds, not TensorFlow's download) and finds the
+# dependencies in .venv's site-packages through a .pth line, which puts that
+# folder on sys.path without running its .pth files: .venv's editable
+# install of kerasnotes is not seen, and check_dist.py smoke checks that
+# kerasnotes comes from the fresh environment; `pip check` there checks that
+# the wheel's requirements are met.
+DIST_VENV := build/dist-check-venv
+
+dist-check: install
+	rm -rf dist $(DIST_VENV)
+	$(PY) -m build --outdir dist .
+	$(VENV)/bin/twine check --strict dist/*
+	$(PY) scripts/check_dist.py contents dist
+	$(PY) -m venv --without-pip $(DIST_VENV)
+	$(PY) -m pip --python $(DIST_VENV)/bin/python install --no-deps --no-index --disable-pip-version-check --quiet dist/*.whl
+	$(PY) -c "import sysconfig; print(sysconfig.get_path('purelib'))" > "$$($(DIST_VENV)/bin/python -c "import sysconfig; print(sysconfig.get_path('purelib'))")/kerasnotes_dist_check_deps.pth"
+	$(PY) -m pip --python $(DIST_VENV)/bin/python check
+	cd $(DIST_VENV) && env -u PYTHONPATH KERAS_BACKEND=tensorflow TF_CPP_MIN_LOG_LEVEL=2 bin/python $(CURDIR)/scripts/check_dist.py smoke
+	cd $(DIST_VENV) && env -u PYTHONPATH bin/kerasnotes --help > /dev/null
+	cd $(DIST_VENV) && env -u PYTHONPATH bin/kerasnotes tune --help > /dev/null
+	cd $(DIST_VENV) && env -u PYTHONPATH bin/kerasnotes --version
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache site
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache site
