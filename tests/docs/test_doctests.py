@@ -93,7 +93,22 @@ def test_every_public_name_has_an_example():
     assert len(PUBLIC) >= 60
 
 
-@pytest.mark.parametrize("test", DOCTESTS, ids=[test.name for test in DOCTESTS])
+# Examples that run a search (STYLE.md: such tests are marked slow).
+SEARCHES = {"kerasnotes.tuning.search", "kerasnotes.tuning.SearchResult"}
+
+
+# The examples are written for every backend and passed on TensorFlow (24 s
+# for all), JAX and PyTorch when this test was written; CI runs them on
+# TensorFlow (`make test`), as the other one_backend tests, for its time.
+@pytest.mark.one_backend
+@pytest.mark.parametrize(
+    "test",
+    [
+        pytest.param(test, marks=[pytest.mark.slow] if test.name in SEARCHES else [])
+        for test in DOCTESTS
+    ],
+    ids=[test.name for test in DOCTESTS],
+)
 def test_docstring_example(test, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     if test.name.startswith("kerasnotes.plot."):
