@@ -84,7 +84,13 @@ def test_every_guide_has_code():
         assert python_blocks(guide), f"{guide.name} has no ```python block"
 
 
+# TensorFlow only (`one_backend`): a guide's process spends most of its time
+# importing the backend and fitting, about 3 minutes for the six per backend
+# on CI's machine; the components the guides use are tested on every backend
+# by their own tests. `KERAS_BACKEND=jax pytest tests/docs/test_guides.py`
+# runs them on another backend.
 @pytest.mark.slow
+@pytest.mark.one_backend
 @pytest.mark.parametrize("guide", GUIDES, ids=[g.stem for g in GUIDES])
 def test_guide_runs(guide, tmp_path):
     result = run_guide(guide, tmp_path)
