@@ -11,7 +11,7 @@ DOCS_STAMP := $(VENV)/.kerasnotes-docs
 # in one process. The 25 slowest tests are listed at the end of each run.
 PYTEST_ARGS ?= -n auto --maxprocesses=4 --durations=25
 
-.PHONY: install install-backends demo test test-fast test-backends lint format bench docs docs-serve clean
+.PHONY: install install-backends demo test test-fast test-backends lint format bench docs docs-serve dist-check clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,12 +42,12 @@ test-fast: install
 
 # ruff, configured in pyproject.toml: lint and formatting check.
 lint: install
-	$(VENV)/bin/ruff check kerasnotes _kerasnotes_cli.py tests bench examples scripts
-	$(VENV)/bin/ruff format --check kerasnotes _kerasnotes_cli.py tests bench examples scripts
+	$(VENV)/bin/ruff check kerasnotes _kerasnotes_cli.py tests bench examples scripts docs/_build
+	$(VENV)/bin/ruff format --check kerasnotes _kerasnotes_cli.py tests bench examples scripts docs/_build
 
 format: install
-	$(VENV)/bin/ruff check --fix kerasnotes _kerasnotes_cli.py tests bench examples scripts
-	$(VENV)/bin/ruff format kerasnotes _kerasnotes_cli.py tests bench examples scripts
+	$(VENV)/bin/ruff check --fix kerasnotes _kerasnotes_cli.py tests bench examples scripts docs/_build
+	$(VENV)/bin/ruff format kerasnotes _kerasnotes_cli.py tests bench examples scripts docs/_build
 
 # The same suite on the JAX and PyTorch backends, less the slow tests whose
 # subject does not depend on the backend (marked `one_backend`: the command
