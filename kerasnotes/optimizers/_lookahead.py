@@ -1,22 +1,14 @@
 """Lookahead."""
 
 import keras
-import numpy as np
 from keras import ops
 
 from kerasnotes._internal.errors import InputError
 from kerasnotes._internal.errors import InputTypeError
+from kerasnotes._internal.validation import _eager_value
 from kerasnotes._internal.validation import check_positive_int
 from kerasnotes._internal.validation import check_string
 from kerasnotes._internal.validation import check_unit_interval
-
-
-def _concrete(condition):
-    """The bool value of an eager boolean tensor, or None for a traced one."""
-    try:
-        return bool(np.asarray(condition))
-    except Exception:  # a tracer has no value yet  # noqa: BLE001
-        return None
 
 
 def _inner_optimizer(optimizer):
@@ -228,7 +220,7 @@ class Lookahead(keras.optimizers.Optimizer):
         the taken branch assigns in place.
         """
         if keras.backend.backend() == "jax":
-            concrete = _concrete(condition)
+            concrete = _eager_value(condition)  # None when traced
             if concrete is not None:
                 # Eager (outside jit): a Python branch. `ops.cond` would trace
                 # both branches again at every call, about 0.25 s a step.
